@@ -1,0 +1,152 @@
+/* cmd_import.c: `spanport import`: options, one import per file, the
+ * summary (text or --json) and the exit code of cli.md. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "cli.h"
+#include "import/import.h"
+
+static const char IMPORT_HELP[] =
+    "usage: spanport import [--format auto|latitude-ndjson|latitude-csv|\n"
+    "                        latitude-pgdump|otlp] [--metadata-dir DIR]\n"
+    "                       [--workspace ID] [--strict] FILE...\n"
+    "\n"
+    "Imports span dumps into the store, one transaction per file; `-` reads\n"
+    "standard input, .gz files are decompressed. Re-importing a span\n"
+    "replaces it. Bad records are reported as FILE:LINE and skipped;\n"
+    "--strict stops at the first one instead (exit 3, nothing of that file\n"
+    "kept).\n";
+
+static void print_report(void *arg, const char *line)
+{
+    (void)arg;
+    fprintf(stderr, "%s\n", line);
+}
+
+struct refusal {
+    char *file;
+    char *reason;
+};
+
+static int parse_options(int argc, char **argv, struct import_opts *o)
+{
+    static const struct option longopts[] = {
+        {"format", required_argument, NULL, 'f'},
+        {"metadata-dir", required_argument, NULL, 'm'},
+        {"workspace", required_argument, NULL, 'w'},
+        {"strict", no_argument, NULL, 's'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    char *end;
+    int c;
+
+    optind = 0;
+    while ((c = getopt_long(argc, argv, "+", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'f':
+            if (import_format_parse(optarg, &o->format) != 0)
+                return cli_usage("import", "unknown format \"%s\"", optarg);
+            break;
+        case 'm':
+            o->metadata_dir = optarg;
+            break;
+        case 'w':
+            o->workspace_id = strtoll(optarg, &end, 10);
+            if (*optarg == '\0' || *end != '\0')
+                return cli_usage("import", "--workspace takes an integer");
+            break;
+        case 's':
+            o->strict = 1;
+            break;
+        case 'h':
+            fputs(IMPORT_HELP, stdout);
+            exit(0);
+        default:
+            return cli_usage("import", "bad option");
+        }
+    }
+    if (optind >= argc)
+        return cli_usage("import", "no dump file given");
+    return 0;
+}
+
+static void print_summary(const struct cli *cli,
+                          const struct import_summary *s,
+                          const struct refusal *refused, size_t n_refused)
+{
+    cJSON *doc, *list;
+    size_t i;
+
+    if (!cli->json) {
+        if (!cli->quiet)
+            fprintf(stderr,
+                    "imported %llu file%s: %llu spans inserted, %llu "
+                    "replaced, %llu records skipped, %llu warnings, %llu "
+                    "files refused\n",
+                    (unsigned long long)s->files, s->files == 1 ? "" : "s",
+                    (unsigned long long)s->inserted,
+                    (unsigned long long)s->replaced,
+                    (unsigned long long)s->skipped,
+                    (unsigned long long)s->warnings,
+                    (unsigned long long)s->refused);
+        return;
+    }
+    doc = cJSON_CreateObject();
+    cJSON_AddNumberToObject(doc, "files", (double)s->files);
+    cJSON_AddNumberToObject(doc, "inserted", (double)s->inserted);
+    cJSON_AddNumberToObject(doc, "replaced", (double)s->replaced);
+    cJSON_AddNumberToObject(doc, "skipped", (double)s->skipped);
+    cJSON_AddNumberToObject(doc, "warnings", (double)s->warnings);
+    list = cJSON_AddArrayToObject(doc, "refused");
+    for (i = 0; i < n_refused; i++) {
+        cJSON *r = cJSON_CreateObject();
+
+        cJSON_AddStringToObject(r, "file", refused[i].file);
+        cJSON_AddStringToObject(r, "reason", refused[i].reason);
+        cJSON_AddItemToArray(list, r);
+    }
+    cli_print_json(doc);
+}
+
+int cmd_import(struct cli *cli, int argc, char **argv)
+{
+    struct import_opts opts = {.workspace_id = 1, .report = print_report};
+    struct import_summary sum = {0};
+    struct refusal *refused = NULL;
+    struct store *st = NULL;
+    size_t n_refused = 0, i;
+    int rc, exit_code = 0;
+
+    if ((rc = parse_options(argc, argv, &opts)) != 0)
+        return rc;
+    if ((rc = cli_open_store(cli, &st, 0)) != 0)
+        return rc;
+    refused = calloc((size_t)(argc - optind), sizeof(*refused));
+    for (i = (size_t)optind; refused && i < (size_t)argc; i++) {
+        struct sp_err err = {0};
+
+        sum.files++;
+        if (import_file(st, argv[i], &opts, &sum, &err) == 0)
+            continue;
+        if (err.kind == SP_EINPUT || err.kind == SP_ESTORE ||
+            err.kind == SP_ENOMEM) { /* --strict stop, or the store broke */
+            exit_code = cli_fail(&err);
+            break;
+        }
+        fprintf(stderr, "spanport: %s\n", err.msg);
+        sum.refused++;
+        refused[n_refused].file = argv[i];
+        refused[n_refused++].reason = strdup(err.msg);
+        exit_code = 1;
+    }
+    print_summary(cli, &sum, refused, n_refused);
+    for (i = 0; i < n_refused; i++)
+        free(refused[i].reason);
+    free(refused);
+    store_close(st);
+    return exit_code;
+}

@@ -1,0 +1,279 @@
+/* export/request.c: option values into a validated export request: keys
+ * and UUIDs lowercased, times parsed, lists kept as JSON arrays, mode
+ * conflicts refused. Knows the request; nothing of SQL or output. */
+#include "export/request.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/hex.h"
+#include "util/time.h"
+
+void export_args_init(struct export_args *a)
+{
+    memset(a, 0, sizeof(*a));
+    a->format = "csv";
+    a->req.from_ns = INT64_MIN;
+    a->req.to_ns = INT64_MAX;
+    a->req.cutoff_seq = INT64_MAX;
+    a->commits = cJSON_CreateArray();
+    a->experiments = cJSON_CreateArray();
+    a->test_deployments = cJSON_CreateArray();
+    a->except_keys = cJSON_CreateArray();
+    a->only_keys = cJSON_CreateArray();
+    a->conversations = cJSON_CreateArray();
+}
+
+void export_args_free(struct export_args *a)
+{
+    size_t i;
+
+    cJSON_Delete(a->commits);
+    cJSON_Delete(a->experiments);
+    cJSON_Delete(a->test_deployments);
+    cJSON_Delete(a->except_keys);
+    cJSON_Delete(a->only_keys);
+    cJSON_Delete(a->conversations);
+    for (i = 0; i < sizeof(a->json) / sizeof(a->json[0]); i++)
+        cJSON_free(a->json[i]);
+    for (i = 0; i < a->n_options; i++)
+        free(a->option_names[i]);
+    free(a->document);
+}
+
+static int add_lower(cJSON *list, const char *v, size_t len)
+{
+    char buf[64];
+    size_t i;
+
+    for (i = 0; i < len && i < sizeof(buf) - 1; i++)
+        buf[i] = (char)(v[i] >= 'A' && v[i] <= 'Z' ? v[i] + 32 : v[i]);
+    buf[i] = '\0';
+    return cJSON_AddItemToArray(list, cJSON_CreateString(buf)) ? 0 : -1;
+}
+
+/* TRACE_ID:SPAN_ID: 32 hex, a colon, 16 hex. */
+static int add_key(cJSON *list, const char *v, size_t len,
+                   struct sp_err *err)
+{
+    if (len != 49 || v[32] != ':' || !sp_hex_is_valid(v, 32) ||
+        !sp_hex_is_valid(v + 33, 16))
+        return sp_err_set(err, SP_EUSAGE,
+                          "\"%.*s\" is not a span key TRACE_ID:SPAN_ID (32 "
+                          "and 16 hex digits)",
+                          (int)(len > 60 ? 60 : len), v);
+    return add_lower(list, v, len);
+}
+
+static int add_uuid(cJSON *list, const char *opt, const char *v,
+                    struct sp_err *err)
+{
+    if (!sp_uuid_is_valid(v, strlen(v)))
+        return sp_err_set(err, SP_EUSAGE, "%s \"%.60s\" is not a UUID", opt,
+                          v);
+    return add_lower(list, v, strlen(v));
+}
+
+static int parse_i64(const char *opt, const char *v, int64_t *out,
+                     struct sp_err *err)
+{
+    char *end;
+    long long n;
+
+    errno = 0;
+    n = strtoll(v, &end, 10);
+    if (*v == '\0' || *end != '\0' || errno != 0)
+        return sp_err_set(err, SP_EUSAGE, "%s \"%.60s\" is not an integer",
+                          opt, v);
+    *out = n;
+    return 0;
+}
+
+static int parse_time(const char *opt, const char *v, int flags, int64_t *ns,
+                      struct sp_err *err)
+{
+    if (sp_time_parse(v, strlen(v), SP_TIME_EPOCH_MS | flags, ns) != 0)
+        return sp_err_set(err, SP_EUSAGE,
+                          "%s \"%.60s\" is not a time (2026-01-15, "
+                          "2026-01-15T10:00:00Z, an offset like +02:00, or "
+                          "epoch milliseconds)",
+                          opt, v);
+    return 0;
+}
+
+static int add_option(struct export_args *a, const char *v,
+                      struct sp_err *err)
+{
+    const char *eq = strchr(v, '=');
+    size_t n = eq ? (size_t)(eq - v) : strlen(v);
+    char *name;
+
+    if (a->n_options == REQUEST_MAX_OPTIONS)
+        return sp_err_set(err, SP_EUSAGE, "too many --option values");
+    if (n == 0)
+        return sp_err_set(err, SP_EUSAGE, "--option needs NAME or NAME=VALUE");
+    name = strndup(v, n);
+    if (!name)
+        return sp_err_set(err, SP_ENOMEM, "out of memory");
+    a->option_names[a->n_options] = name;
+    a->options[a->n_options].name = name;
+    a->options[a->n_options++].value = eq ? eq + 1 : "";
+    return 0;
+}
+
+static int add_test_deployment(struct export_args *a, const char *v,
+                               struct sp_err *err)
+{
+    int64_t n;
+
+    if (parse_i64("--test-deployment", v, &n, err) != 0)
+        return -1;
+    return cJSON_AddItemToArray(a->test_deployments,
+                                cJSON_CreateNumber((double)n))
+               ? 0
+               : sp_err_set(err, SP_ENOMEM, "out of memory");
+}
+
+static int set_rows(struct export_args *a, const char *v, struct sp_err *err)
+{
+    if (strcmp(v, "prompt") == 0)
+        a->req.rows = ROWS_PROMPT;
+    else if (strcmp(v, "trace") == 0)
+        a->req.rows = ROWS_TRACE;
+    else if (strcmp(v, "completion") == 0)
+        a->req.rows = ROWS_COMPLETION;
+    else
+        return sp_err_set(err, SP_EUSAGE,
+                          "--rows takes prompt, trace or completion, not "
+                          "\"%.40s\"",
+                          v);
+    return 0;
+}
+
+static int set_document(struct export_args *a, const char *v,
+                        struct sp_err *err)
+{
+    size_t i;
+
+    if (!sp_uuid_is_valid(v, strlen(v)))
+        return sp_err_set(err, SP_EUSAGE, "--document \"%.60s\" is not a UUID",
+                          v);
+    free(a->document);
+    a->document = strdup(v);
+    if (!a->document)
+        return sp_err_set(err, SP_ENOMEM, "out of memory");
+    for (i = 0; a->document[i]; i++)
+        if (a->document[i] >= 'A' && a->document[i] <= 'Z')
+            a->document[i] = (char)(a->document[i] + 32);
+    return 0;
+}
+
+int export_args_add(struct export_args *a, int code, const char *v,
+                    struct sp_err *err)
+{
+    switch (code) {
+    case 'W':
+        a->has_workspace = 1;
+        return parse_i64("--workspace", v, &a->req.workspace_id, err);
+    case 'P':
+        a->req.has_project = 1;
+        return parse_i64("--project", v, &a->req.project_id, err);
+    case 'D': return set_document(a, v, err);
+    case 'c': return add_uuid(a->commits, "--commit", v, err);
+    case 'e': return add_uuid(a->experiments, "--experiment", v, err);
+    case 't': return add_test_deployment(a, v, err);
+    case 'F': return parse_time("--from", v, 0, &a->req.from_ns, err);
+    case 'T':
+        return parse_time("--to", v, SP_TIME_END_OF_DAY, &a->req.to_ns, err);
+    case 'a': a->all = 1; return 0;
+    case 'x': return add_key(a->except_keys, v, strlen(v), err);
+    case 'X': return request_read_key_file(v, a->except_keys, err);
+    case 'y': return add_key(a->only_keys, v, strlen(v), err);
+    case 'Y': return request_read_key_file(v, a->only_keys, err);
+    case 'C': return add_uuid(a->conversations, "--conversation", v, err);
+    case 'r': return set_rows(a, v, err);
+    case 'f': a->format = v; return 0;
+    case 'O': return add_option(a, v, err);
+    case 'o': a->output = v; return 0;
+    case 'w': a->wait = 1; return 0;
+    case 'S': {
+        int64_t n;
+
+        if (parse_i64("--page-size", v, &n, err) != 0 || n < 1 ||
+            n > EXPORT_PAGE_SIZE)
+            return sp_err_set(err, SP_EUSAGE,
+                              "--page-size takes 1 to %d", EXPORT_PAGE_SIZE);
+        a->req.page_size = (int)n;
+        return 0;
+    }
+    }
+    return sp_err_set(err, SP_EUSAGE, "bad option");
+}
+
+int request_read_key_file(const char *path, cJSON *list, struct sp_err *err)
+{
+    FILE *fp = fopen(path, "r");
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    unsigned long lineno = 0;
+    int rc = 0;
+
+    if (!fp)
+        return sp_err_set(err, SP_EUSAGE, "%s: %s", path, strerror(errno));
+    while (rc == 0 && (n = getline(&line, &cap, fp)) >= 0) {
+        lineno++;
+        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r' ||
+                         line[n - 1] == ' ' || line[n - 1] == '\t'))
+            line[--n] = '\0';
+        if (n == 0 || line[0] == '#')
+            continue;
+        if (add_key(list, line, (size_t)n, err) != 0) {
+            sp_err_prefix(err, "%s:%lu", path, lineno);
+            rc = -1;
+        }
+    }
+    free(line);
+    fclose(fp);
+    return rc;
+}
+
+static const char *print_list(struct export_args *a, int slot, cJSON *list)
+{
+    if (cJSON_GetArraySize(list) == 0)
+        return NULL;
+    a->json[slot] = cJSON_PrintUnformatted(list);
+    return a->json[slot];
+}
+
+int export_args_finish(struct export_args *a, struct sp_err *err)
+{
+    int n_except = cJSON_GetArraySize(a->except_keys);
+    int n_only = cJSON_GetArraySize(a->only_keys);
+    int n_conv = cJSON_GetArraySize(a->conversations);
+
+    if (n_except && (n_only || n_conv))
+        return sp_err_set(err, SP_EUSAGE,
+                          "--except cannot be combined with --only or "
+                          "--conversation");
+    if (a->all && (n_except || n_only || n_conv))
+        return sp_err_set(err, SP_EUSAGE,
+                          "--all cannot be combined with --except, --only "
+                          "or --conversation");
+    if (a->req.from_ns > a->req.to_ns)
+        return sp_err_set(err, SP_EUSAGE, "--from is after --to");
+    a->req.mode = n_except ? EXPORT_ALL_EXCEPT
+                  : n_only || n_conv ? EXPORT_PARTIAL
+                                     : EXPORT_ALL;
+    a->req.document_uuid = a->document;
+    a->req.commits_json = print_list(a, 0, a->commits);
+    a->req.experiments_json = print_list(a, 1, a->experiments);
+    a->req.test_deployments_json = print_list(a, 2, a->test_deployments);
+    a->req.keys_json = print_list(a, 3, n_except ? a->except_keys
+                                                 : a->only_keys);
+    a->req.conversations_json = print_list(a, 4, a->conversations);
+    return 0;
+}

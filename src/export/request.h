@@ -1,0 +1,45 @@
+/* export/request.h: builds and validates an export request from option
+ * values (cli.md): keys, UUIDs, times, lists as JSON arrays, modes and
+ * their conflicts. Knows struct export_request; nothing of SQL or output. */
+#ifndef SP_REQUEST_H
+#define SP_REQUEST_H
+
+#include <cjson/cJSON.h>
+
+#include "export/export.h"
+#include "util/err.h"
+
+#define REQUEST_MAX_OPTIONS 32
+
+struct export_args {
+    struct export_request req; /* filled by export_args_finish */
+    int has_workspace;
+    const char *format; /* output plugin name, "csv" by default */
+    const char *output; /* -o PATH, or NULL */
+    int wait;
+    int all;
+    struct sp_option options[REQUEST_MAX_OPTIONS];
+    size_t n_options;
+    /* Lists as they are collected; finish prints them into the request. */
+    cJSON *commits, *experiments, *test_deployments, *except_keys,
+        *only_keys, *conversations;
+    char *json[6]; /* the printed lists, owned */
+    char *option_names[REQUEST_MAX_OPTIONS];
+    char *document;
+};
+
+void export_args_init(struct export_args *a);
+void export_args_free(struct export_args *a);
+
+/* Takes one option by its getopt code (see cmd_export.c) and value. */
+int export_args_add(struct export_args *a, int code, const char *value,
+                    struct sp_err *err);
+
+/* Checks conflicts and fills a->req. */
+int export_args_finish(struct export_args *a, struct sp_err *err);
+
+/* Reads a key file: one TRACE_ID:SPAN_ID per line, blank lines and lines
+ * starting with # ignored; appends to list. Errors name FILE:LINE. */
+int request_read_key_file(const char *path, cJSON *list, struct sp_err *err);
+
+#endif

@@ -1,0 +1,225 @@
+/* import/import.c: runs one reader over one file inside one transaction,
+ * detects formats by content, and reports bad records as FILE:LINE. Knows
+ * the readers' entry points and the writer; no format's details. */
+#include "import/import.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "import/input.h"
+#include "import/writer.h"
+#include "store.h"
+
+static const struct {
+    const char *name;
+    enum import_format format;
+    import_reader_fn read;
+} formats[] = {
+    {"auto", IMPORT_AUTO, NULL},
+    {"latitude-ndjson", IMPORT_LATITUDE_NDJSON, read_latitude_ndjson},
+    {"latitude-csv", IMPORT_LATITUDE_CSV, read_latitude_csv},
+    {"latitude-pgdump", IMPORT_LATITUDE_PGDUMP, read_latitude_pgdump},
+    {"otlp", IMPORT_OTLP, read_otlp},
+};
+#define N_FORMATS (sizeof(formats) / sizeof(formats[0]))
+
+const char *import_format_name(enum import_format f)
+{
+    size_t i;
+
+    for (i = 0; i < N_FORMATS; i++)
+        if (formats[i].format == f)
+            return formats[i].name;
+    return "?";
+}
+
+int import_format_parse(const char *name, enum import_format *f)
+{
+    size_t i;
+
+    for (i = 0; i < N_FORMATS; i++) {
+        if (strcmp(formats[i].name, name) == 0) {
+            *f = formats[i].format;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+static void report(struct import_ctx *ctx, uint64_t line, const char *kind,
+                   const char *fmt, va_list ap)
+{
+    char msg[768];
+    int n;
+
+    if (!ctx->opts->report)
+        return;
+    n = snprintf(msg, sizeof(msg), "%s:%llu: %s", input_name(ctx->in),
+                 (unsigned long long)line, kind);
+    if (n > 0 && (size_t)n < sizeof(msg))
+        vsnprintf(msg + n, sizeof(msg) - (size_t)n, fmt, ap);
+    ctx->opts->report(ctx->opts->report_arg, msg);
+}
+
+int import_bad(struct import_ctx *ctx, uint64_t line, struct sp_err *err,
+               const char *fmt, ...)
+{
+    char why[512];
+    va_list ap;
+
+    if (ctx->opts->strict) {
+        va_start(ap, fmt);
+        vsnprintf(why, sizeof(why), fmt, ap);
+        va_end(ap);
+        ctx->strict_failed = 1;
+        return sp_err_set(err, SP_EINPUT,
+                          "%s:%llu: %s; fix the record, or drop --strict to "
+                          "skip it",
+                          input_name(ctx->in), (unsigned long long)line, why);
+    }
+    ctx->summary->skipped++;
+    va_start(ap, fmt);
+    report(ctx, line, "", fmt, ap);
+    va_end(ap);
+    return 0;
+}
+
+void import_warn(struct import_ctx *ctx, uint64_t line, const char *fmt, ...)
+{
+    va_list ap;
+
+    ctx->summary->warnings++;
+    va_start(ap, fmt);
+    report(ctx, line, "warning: ", fmt, ap);
+    va_end(ap);
+}
+
+int import_put(struct import_ctx *ctx, const struct sp_span *s,
+               struct sp_err *err)
+{
+    return writer_put(ctx->writer, s, err);
+}
+
+/* Skips a UTF-8 BOM and white space. */
+static const char *skip_blank(const char *p, const char *end)
+{
+    if (end - p >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+        p += 3;
+    while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
+        p++;
+    return p;
+}
+
+static int has(const char *p, size_t n, const char *needle)
+{
+    return memmem(p, n, needle, strlen(needle)) != NULL;
+}
+
+/* Recognises a format from the first bytes, by content, not by name. */
+static enum import_format detect(const char *p, size_t n)
+{
+    const char *end = p + n;
+    const char *s = skip_blank(p, end);
+    size_t left = (size_t)(end - s);
+    const char *nl = memchr(s, '\n', left);
+    size_t first = nl ? (size_t)(nl - s) : left;
+
+    if (left >= 5 && memcmp(s, "PGDMP", 5) == 0)
+        return IMPORT_LATITUDE_PGDUMP;
+    if (*s == '{' && has(s, first, "\"trace_id\"") &&
+        has(s, first, "\"started_at\""))
+        return IMPORT_LATITUDE_NDJSON;
+    if (*s == '[' || (*s == '{' && (has(s, left, "\"resourceSpans\"") ||
+                                    has(s, left, "\"batches\"") ||
+                                    has(s, left, "\"trace_requests\"") ||
+                                    has(s, left, "\"result\""))))
+        return IMPORT_OTLP;
+    if (*s == '{')
+        return IMPORT_LATITUDE_NDJSON;
+    if (has(s, left, "COPY ") && has(s, left, "FROM stdin"))
+        return IMPORT_LATITUDE_PGDUMP;
+    if ((left >= 2 && memcmp(s, "--", 2) == 0) ||
+        (left >= 4 && memcmp(s, "SET ", 4) == 0))
+        return IMPORT_LATITUDE_PGDUMP;
+    if (has(s, first, "trace_id") && has(s, first, ","))
+        return IMPORT_LATITUDE_CSV;
+    return IMPORT_AUTO;
+}
+
+static int pick_reader(struct sp_input *in, enum import_format *f,
+                       struct sp_err *err)
+{
+    const char *p;
+    size_t got;
+
+    if (*f != IMPORT_AUTO)
+        return 0;
+    if (input_peek(in, 65536, &p, &got, err) != 0)
+        return -1;
+    if (got == 0) {
+        *f = IMPORT_LATITUDE_NDJSON; /* an empty file imports nothing */
+        return 0;
+    }
+    *f = detect(p, got);
+    if (*f == IMPORT_AUTO)
+        return sp_err_set(err, SP_EFAIL,
+                          "%s: not a known dump format (tried "
+                          "latitude-ndjson, latitude-csv, latitude-pgdump, "
+                          "otlp); name one with --format",
+                          input_name(in));
+    return 0;
+}
+
+static import_reader_fn reader_for(enum import_format f)
+{
+    size_t i;
+
+    for (i = 0; i < N_FORMATS; i++)
+        if (formats[i].format == f)
+            return formats[i].read;
+    return NULL;
+}
+
+static int run_reader(struct import_ctx *ctx, enum import_format f,
+                      struct sp_err *err)
+{
+    struct writer_counts counts;
+
+    if (writer_begin(ctx->writer, input_name(ctx->in), import_format_name(f),
+                     err) != 0)
+        return -1;
+    if (reader_for(f)(ctx, err) != 0) {
+        writer_rollback(ctx->writer);
+        return -1;
+    }
+    if (writer_commit(ctx->writer, err) != 0)
+        return -1;
+    writer_counts(ctx->writer, &counts);
+    ctx->summary->inserted += counts.inserted;
+    ctx->summary->replaced += counts.replaced;
+    return 0;
+}
+
+int import_file(struct store *st, const char *path,
+                const struct import_opts *opts, struct import_summary *sum,
+                struct sp_err *err)
+{
+    struct import_ctx ctx = {.opts = opts, .summary = sum};
+    enum import_format f = opts->format;
+    int rc = -1;
+
+    if (input_open(&ctx.in, path, err) != 0)
+        return -1;
+    if (writer_new(&ctx.writer, st, err) != 0)
+        goto done;
+    if (pick_reader(ctx.in, &f, err) != 0)
+        goto done;
+    rc = run_reader(&ctx, f, err);
+    if (rc != 0 && !ctx.strict_failed && err->kind == SP_EINPUT)
+        err->kind = SP_EFAIL; /* a refused file, not a strict stop */
+done:
+    writer_free(ctx.writer);
+    input_close(ctx.in);
+    return rc;
+}

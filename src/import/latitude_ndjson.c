@@ -1,0 +1,163 @@
+/* import/latitude_ndjson.c: reads `latitude-ndjson` (dumps.md §1), one span
+ * row per line with an optional metadata member kept verbatim. Knows the
+ * line format; columns go through latitude_row, spans through import_put. */
+#include <stdio.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "import/import.h"
+#include "import/input.h"
+#include "import/latitude_row.h"
+
+static const char *skip_ws(const char *p, const char *end)
+{
+    while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
+        p++;
+    return p;
+}
+
+/* Parses one JSON value at p with cJSON, which also tells where it ended:
+ * that end gives the value's raw text (numbers keep every digit, metadata
+ * is stored verbatim). */
+static cJSON *parse_value(const char *p, const char *end, const char **after)
+{
+    return cJSON_ParseWithLengthOpts(p, (size_t)(end - p), after, 0);
+}
+
+/* Hands one member to the row: strings decoded, numbers as raw text. */
+static int set_member(struct latitude_row *row, const char *key,
+                      const cJSON *v, const char *raw, size_t rawlen,
+                      char *why, size_t whylen)
+{
+    if (cJSON_IsNull(v))
+        return latitude_row_set(row, key, NULL, 0, 1, why, whylen);
+    if (cJSON_IsString(v))
+        return latitude_row_set(row, key, v->valuestring,
+                                strlen(v->valuestring), 0, why, whylen);
+    if (cJSON_IsNumber(v))
+        return latitude_row_set(row, key, raw, rawlen, 0, why, whylen);
+    if (cJSON_IsBool(v))
+        return latitude_row_set(row, key, cJSON_IsTrue(v) ? "true" : "false",
+                                cJSON_IsTrue(v) ? 4 : 5, 0, why, whylen);
+    snprintf(why, whylen, "%s must be a string, number or null", key);
+    return -1;
+}
+
+static int set_metadata(struct latitude_row *row, const cJSON *v,
+                        const char *raw, size_t rawlen)
+{
+    if (!cJSON_IsObject(v))
+        return -1; /* export.md §9: not an object counts as missing */
+    row->span.metadata = raw;
+    row->span.metadata_len = rawlen;
+    return 0;
+}
+
+/* Reads the members of the object at p into row. */
+static int parse_record(struct latitude_row *row, const char *p,
+                        const char *end, int *bad_metadata, char *why,
+                        size_t whylen)
+{
+    p = skip_ws(p, end);
+    if (p == end || *p != '{') {
+        snprintf(why, whylen, "not a JSON object");
+        return -1;
+    }
+    p = skip_ws(p + 1, end);
+    while (p < end && *p != '}') {
+        const char *after;
+        cJSON *key = parse_value(p, end, &after);
+        cJSON *val = NULL;
+        const char *raw;
+        int rc = 0;
+
+        if (!cJSON_IsString(key)) {
+            cJSON_Delete(key);
+            snprintf(why, whylen, "invalid JSON: expected a member name");
+            return -1;
+        }
+        p = skip_ws(after, end);
+        if (p < end && *p == ':')
+            raw = skip_ws(p + 1, end);
+        else
+            raw = end;
+        val = raw < end ? parse_value(raw, end, &after) : NULL;
+        if (!val) {
+            snprintf(why, whylen, "invalid JSON in member \"%.40s\"",
+                     key->valuestring);
+            rc = -1;
+        } else if (strcmp(key->valuestring, "metadata") == 0) {
+            if (!cJSON_IsNull(val) &&
+                set_metadata(row, val, raw, (size_t)(after - raw)) != 0)
+                *bad_metadata = 1;
+        } else {
+            rc = set_member(row, key->valuestring, val, raw,
+                            (size_t)(after - raw), why, whylen);
+        }
+        cJSON_Delete(key);
+        cJSON_Delete(val);
+        if (rc != 0)
+            return -1;
+        p = skip_ws(after, end);
+        if (p < end && *p == ',')
+            p = skip_ws(p + 1, end);
+        else if (p < end && *p != '}') {
+            snprintf(why, whylen, "invalid JSON: expected , or }");
+            return -1;
+        }
+    }
+    if (p == end) {
+        snprintf(why, whylen, "invalid JSON: the object is not closed");
+        return -1;
+    }
+    if (skip_ws(p + 1, end) != end) {
+        snprintf(why, whylen, "unexpected text after the JSON object");
+        return -1;
+    }
+    return latitude_row_finish(row, why, whylen);
+}
+
+int read_latitude_ndjson(struct import_ctx *ctx, struct sp_err *err)
+{
+    struct latitude_row row;
+    char why[256];
+    char *line;
+    size_t len;
+    int rc, bad_metadata, failed = 0;
+
+    latitude_row_init(&row);
+    while ((rc = input_line(ctx->in, &line, &len, err)) == 1) {
+        uint64_t lineno = input_lineno(ctx->in);
+
+        if (skip_ws(line, line + len) == line + len)
+            continue; /* blank lines are allowed */
+        if (lineno == 1 && len >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0) {
+            line += 3;
+            len -= 3;
+        }
+        latitude_row_reset(&row);
+        bad_metadata = 0;
+        if (parse_record(&row, line, line + len, &bad_metadata, why,
+                         sizeof(why)) != 0) {
+            if (import_bad(ctx, lineno, err, "%s", why) != 0) {
+                failed = 1;
+                break;
+            }
+            continue;
+        }
+        if (bad_metadata)
+            import_warn(ctx, lineno,
+                        "metadata of %s:%s is not a JSON object; kept "
+                        "without it",
+                        row.span.trace_id, row.span.id);
+        if (import_put(ctx, &row.span, err) != 0) {
+            sp_err_prefix(err, "%s:%llu", input_name(ctx->in),
+                          (unsigned long long)lineno);
+            failed = 1;
+            break;
+        }
+    }
+    latitude_row_free(&row);
+    return rc == -1 || failed ? -1 : 0;
+}

@@ -1,0 +1,245 @@
+/* import/writer.c: puts spans and their metadata into the store, one
+ * transaction per file, counting inserts and replacements. Knows the store
+ * schema; nothing of any dump format. */
+#include "import/writer.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "store.h"
+#include "util/hex.h"
+#include "util/time.h"
+
+/* The span columns, bound as ?1..?30 in this order by bind_span. */
+#define SPAN_COLUMNS                                                          \
+    "trace_id, id, parent_id, previous_trace_id, workspace_id, api_key_id,"   \
+    " project_id, test_deployment_id, document_uuid, commit_uuid,"            \
+    " experiment_uuid, document_log_uuid, name, kind, type, status, message," \
+    " source, duration_ms, started_at_ns, ended_at_ns, tokens_prompt,"        \
+    " tokens_cached, tokens_reasoning, tokens_completion, model, cost,"       \
+    " provider, created_at, updated_at"
+
+static const char SQL_INSERT[] =
+    "INSERT OR IGNORE INTO spans (" SPAN_COLUMNS ", import_seq) VALUES"
+    " (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, lower(?9), lower(?10), lower(?11),"
+    " lower(?12), ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23,"
+    " ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31)";
+
+/* A replacement keeps import_seq: the span existed before this import. */
+static const char SQL_UPDATE[] =
+    "UPDATE spans SET parent_id = ?3, previous_trace_id = ?4,"
+    " workspace_id = ?5, api_key_id = ?6, project_id = ?7,"
+    " test_deployment_id = ?8, document_uuid = lower(?9),"
+    " commit_uuid = lower(?10), experiment_uuid = lower(?11),"
+    " document_log_uuid = lower(?12), name = ?13, kind = ?14, type = ?15,"
+    " status = ?16, message = ?17, source = ?18, duration_ms = ?19,"
+    " started_at_ns = ?20, ended_at_ns = ?21, tokens_prompt = ?22,"
+    " tokens_cached = ?23, tokens_reasoning = ?24, tokens_completion = ?25,"
+    " model = ?26, cost = ?27, provider = ?28, created_at = ?29,"
+    " updated_at = ?30 WHERE trace_id = ?1 AND id = ?2 RETURNING rowid";
+
+static const char SQL_PUT_METADATA[] =
+    "INSERT INTO span_metadata (span_rowid, doc) VALUES (?1, ?2)"
+    " ON CONFLICT (span_rowid) DO UPDATE SET doc = excluded.doc";
+
+static const char SQL_LOG_IMPORT[] =
+    "INSERT INTO imports (path, format, started_at_ns) VALUES (?1, ?2, ?3)";
+
+static const char SQL_LOG_COUNTS[] =
+    "UPDATE imports SET inserted = ?2, replaced = ?3 WHERE seq = ?1";
+
+struct writer {
+    struct store *st;
+    sqlite3_stmt *insert, *update, *put_metadata, *log_import, *log_counts;
+    int64_t seq; /* this file's row in imports */
+    struct writer_counts counts;
+};
+
+void span_clear(struct sp_span *s)
+{
+    memset(s, 0, sizeof(*s));
+}
+
+int writer_new(struct writer **out, struct store *st, struct sp_err *err)
+{
+    struct writer *w = calloc(1, sizeof(*w));
+
+    *out = NULL;
+    if (!w)
+        return sp_err_set(err, SP_ENOMEM, "out of memory");
+    w->st = st;
+    if (store_prepare(st, &w->insert, SQL_INSERT, err) != 0 ||
+        store_prepare(st, &w->update, SQL_UPDATE, err) != 0 ||
+        store_prepare(st, &w->put_metadata, SQL_PUT_METADATA, err) != 0 ||
+        store_prepare(st, &w->log_import, SQL_LOG_IMPORT, err) != 0 ||
+        store_prepare(st, &w->log_counts, SQL_LOG_COUNTS, err) != 0) {
+        writer_free(w);
+        return -1;
+    }
+    *out = w;
+    return 0;
+}
+
+void writer_free(struct writer *w)
+{
+    if (!w)
+        return;
+    sqlite3_finalize(w->insert);
+    sqlite3_finalize(w->update);
+    sqlite3_finalize(w->put_metadata);
+    sqlite3_finalize(w->log_import);
+    sqlite3_finalize(w->log_counts);
+    free(w);
+}
+
+int writer_begin(struct writer *w, const char *path, const char *format,
+                 struct sp_err *err)
+{
+    sqlite3_stmt *s = w->log_import;
+
+    memset(&w->counts, 0, sizeof(w->counts));
+    if (store_begin(w->st, err) != 0)
+        return -1;
+    sqlite3_bind_text(s, 1, path, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, format, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(s, 3, sp_time_now_ns());
+    if (store_step_done(w->st, s, err, "recording the import") != 0) {
+        store_rollback(w->st);
+        return -1;
+    }
+    w->seq = sqlite3_last_insert_rowid(w->st->db);
+    return 0;
+}
+
+int writer_commit(struct writer *w, struct sp_err *err)
+{
+    sqlite3_stmt *s = w->log_counts;
+
+    sqlite3_bind_int64(s, 1, w->seq);
+    sqlite3_bind_int64(s, 2, (sqlite3_int64)w->counts.inserted);
+    sqlite3_bind_int64(s, 3, (sqlite3_int64)w->counts.replaced);
+    if (store_step_done(w->st, s, err, "recording the import") != 0 ||
+        store_commit(w->st, err) != 0) {
+        store_rollback(w->st);
+        return -1;
+    }
+    return 0;
+}
+
+void writer_rollback(struct writer *w)
+{
+    store_rollback(w->st);
+}
+
+void writer_counts(const struct writer *w, struct writer_counts *out)
+{
+    *out = w->counts;
+}
+
+static void bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+    if (v)
+        sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(s, i);
+}
+
+static void bind_opt(sqlite3_stmt *s, int i, const struct sp_opt_int *v)
+{
+    if (v->is_set)
+        sqlite3_bind_int64(s, i, v->value);
+    else
+        sqlite3_bind_null(s, i);
+}
+
+static void bind_span(sqlite3_stmt *s, const struct sp_span *sp)
+{
+    sqlite3_bind_text(s, 1, sp->trace_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, sp->id, -1, SQLITE_STATIC);
+    bind_text(s, 3, sp->parent_id[0] ? sp->parent_id : NULL);
+    bind_text(s, 4, sp->previous_trace_id[0] ? sp->previous_trace_id : NULL);
+    sqlite3_bind_int64(s, 5, sp->workspace_id);
+    bind_opt(s, 6, &sp->api_key_id);
+    bind_opt(s, 7, &sp->project_id);
+    bind_opt(s, 8, &sp->test_deployment_id);
+    bind_text(s, 9, sp->document_uuid);
+    bind_text(s, 10, sp->commit_uuid);
+    bind_text(s, 11, sp->experiment_uuid);
+    bind_text(s, 12, sp->document_log_uuid);
+    bind_text(s, 13, sp->name);
+    bind_text(s, 14, sp->kind);
+    bind_text(s, 15, sp->type);
+    bind_text(s, 16, sp->status);
+    bind_text(s, 17, sp->message);
+    bind_text(s, 18, sp->source);
+    bind_opt(s, 19, &sp->duration_ms);
+    sqlite3_bind_int64(s, 20, sp->started_at_ns);
+    sqlite3_bind_int64(s, 21, sp->ended_at_ns);
+    bind_opt(s, 22, &sp->tokens_prompt);
+    bind_opt(s, 23, &sp->tokens_cached);
+    bind_opt(s, 24, &sp->tokens_reasoning);
+    bind_opt(s, 25, &sp->tokens_completion);
+    bind_text(s, 26, sp->model);
+    bind_opt(s, 27, &sp->cost);
+    bind_text(s, 28, sp->provider);
+    bind_text(s, 29, sp->created_at);
+    bind_text(s, 30, sp->updated_at);
+}
+
+static int check_span(const struct sp_span *s, struct sp_err *err)
+{
+    if (strlen(s->trace_id) != 32 || !sp_hex_is_valid(s->trace_id, 32) ||
+        strlen(s->id) != 16 || !sp_hex_is_valid(s->id, 16) || !s->type)
+        return sp_err_set(err, SP_EINPUT,
+                          "span %s:%s has no valid ids or no type",
+                          s->trace_id, s->id);
+    return 0;
+}
+
+/* Inserts, or replaces the span stored under the same (trace_id, id);
+ * sets *rowid. */
+static int put_row(struct writer *w, const struct sp_span *sp,
+                   sqlite3_int64 *rowid, struct sp_err *err)
+{
+    sqlite3 *db = w->st->db;
+    sqlite3_stmt *s = w->insert;
+    int rc;
+
+    bind_span(s, sp);
+    sqlite3_bind_int64(s, 31, w->seq);
+    if (store_step_done(w->st, s, err, "storing a span") != 0)
+        return -1;
+    if (sqlite3_changes(db) == 1) {
+        *rowid = sqlite3_last_insert_rowid(db);
+        w->counts.inserted++;
+        return 0;
+    }
+    s = w->update;
+    bind_span(s, sp);
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW)
+        *rowid = sqlite3_column_int64(s, 0);
+    else
+        store_fail(w->st, err, "replacing a span");
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    if (rc != SQLITE_ROW)
+        return -1;
+    w->counts.replaced++;
+    return 0;
+}
+
+int writer_put(struct writer *w, const struct sp_span *sp, struct sp_err *err)
+{
+    sqlite3_int64 rowid = 0;
+    sqlite3_stmt *s = w->put_metadata;
+
+    if (check_span(sp, err) != 0 || put_row(w, sp, &rowid, err) != 0)
+        return -1;
+    if (!sp->metadata) /* dumps.md: without metadata the stored one stays */
+        return 0;
+    sqlite3_bind_int64(s, 1, rowid);
+    sqlite3_bind_text(s, 2, sp->metadata, (int)sp->metadata_len,
+                      SQLITE_STATIC);
+    return store_step_done(w->st, s, err, "storing span metadata");
+}

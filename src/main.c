@@ -1,0 +1,95 @@
+/* main.c: command dispatch only: global options, then one command family
+ * per file (cmd_import.c, cmd_export.c, cmd_info.c). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "config.h"
+#include "spanport-plugin.h"
+
+static const struct {
+    const char *name;
+    int (*run)(struct cli *cli, int argc, char **argv);
+    const char *summary;
+} commands[] = {
+    {"import", cmd_import, "import span dumps into the store"},
+    {"export", cmd_export, "export a dataset of spans through a plugin"},
+    {"stats", cmd_stats, "spans per workspace and type, date range, size"},
+    {"plugins", cmd_plugins, "list plugins and why any was refused"},
+};
+#define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static void usage(FILE *fp)
+{
+    size_t i;
+
+    fputs("usage: spanport [--db PATH] [--quiet] [--json] COMMAND [ARGS]\n"
+          "\n"
+          "Turns archived LLM span dumps (Latitude, OpenTelemetry) into\n"
+          "datasets, offline.\n\ncommands:\n",
+          fp);
+    for (i = 0; i < N_COMMANDS; i++)
+        fprintf(fp, "  %-9s %s\n", commands[i].name, commands[i].summary);
+    fputs("\noptions:\n"
+          "  --db PATH   the store (default $SPANPORT_DB, else ./spanport.db)\n"
+          "  --quiet     no progress or summaries on stderr\n"
+          "  --json      machine-readable output on stdout\n"
+          "  --version   print the version\n"
+          "\n`spanport COMMAND --help` tells more about a command.\n",
+          fp);
+}
+
+/* Global options come before the command word. */
+static int parse_globals(struct cli *cli, int argc, char **argv, int *next)
+{
+    int i;
+
+    for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+        if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
+            cli->db_path = argv[++i];
+        } else if (strncmp(argv[i], "--db=", 5) == 0) {
+            cli->db_path = argv[i] + 5;
+        } else if (strcmp(argv[i], "--quiet") == 0 ||
+                   strcmp(argv[i], "-q") == 0) {
+            cli->quiet = 1;
+        } else if (strcmp(argv[i], "--json") == 0) {
+            cli->json = 1;
+        } else if (strcmp(argv[i], "--help") == 0 ||
+                   strcmp(argv[i], "-h") == 0) {
+            usage(stdout);
+            exit(0);
+        } else if (strcmp(argv[i], "--version") == 0) {
+            printf("spanport %s (plugin ABI %d, store schema %d)\n",
+                   PACKAGE_VERSION, SP_PLUGIN_ABI_VERSION,
+                   STORE_SCHEMA_VERSION);
+            exit(0);
+        } else {
+            return cli_usage(NULL, "unknown option %s", argv[i]);
+        }
+    }
+    *next = i;
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    struct cli cli = {0};
+    const char *env_db = getenv("SPANPORT_DB");
+    int first = 1;
+    size_t i;
+
+    cli.db_path = env_db && *env_db ? env_db : "spanport.db";
+    cli.stderr_is_tty = isatty(STDERR_FILENO);
+    if (parse_globals(&cli, argc, argv, &first) != 0)
+        return 2;
+    if (first >= argc) {
+        usage(stderr);
+        return 2;
+    }
+    for (i = 0; i < N_COMMANDS; i++)
+        if (strcmp(argv[first], commands[i].name) == 0)
+            return commands[i].run(&cli, argc - first, argv + first);
+    return cli_usage(NULL, "unknown command \"%s\"", argv[first]);
+}

@@ -1,0 +1,47 @@
+/* store.h: the SQLite store: open or create, migrate, pragmas, transactions.
+ * Owns the connection; every other module prepares its own statements on
+ * it. Knows schemas/store.sql, nothing of spans' meaning or exports. */
+#ifndef SP_STORE_H
+#define SP_STORE_H
+
+#include <sqlite3.h>
+
+#include "util/err.h"
+
+#define STORE_SCHEMA_VERSION 1
+#define STORE_BUSY_TIMEOUT_MS 10000
+
+struct store {
+    sqlite3 *db;
+    char *path;
+};
+
+enum store_flags {
+    STORE_READONLY = 1, /* never create or migrate (stats, list) */
+};
+
+/* Opens path, creating it (mode 0600) with the current schema, or migrating
+ * an older one forward. A store written by a newer spanport is refused. */
+int store_open(struct store **st, const char *path, int flags,
+               struct sp_err *err);
+void store_close(struct store *st);
+
+/* Prepares sql; on failure err says which statement and why. */
+int store_prepare(struct store *st, sqlite3_stmt **stmt, const char *sql,
+                  struct sp_err *err);
+int store_exec(struct store *st, const char *sql, struct sp_err *err);
+
+/* Fills err with "WHAT: <sqlite message>" and the kind for the code
+ * (SQLITE_BUSY/LOCKED and corruption are store errors). Returns -1. */
+int store_fail(struct store *st, struct sp_err *err, const char *what);
+
+int store_begin(struct store *st, struct sp_err *err); /* BEGIN IMMEDIATE */
+int store_commit(struct store *st, struct sp_err *err);
+void store_rollback(struct store *st);
+
+/* Steps a statement that returns no rows, then resets it and clears its
+ * bindings. Returns 0 or -1 (err filled, naming `what`). */
+int store_step_done(struct store *st, sqlite3_stmt *s, struct sp_err *err,
+                    const char *what);
+
+#endif
