@@ -191,7 +191,8 @@ static int run_export(struct cli *cli, struct store *st,
     char uuid[37] = "", *path = NULL;
     int is_sync, rc;
 
-    if (route_is_sync(st, &a->req, &is_sync, &err) != 0)
+    if (export_check_output(&out, &err) != 0 ||
+        route_is_sync(st, &a->req, &is_sync, &err) != 0)
         return cli_fail(&err);
     if (!is_sync && !a->output) {
         if (sp_uuid_v4(uuid) != 0 ||
@@ -199,7 +200,7 @@ static int run_export(struct cli *cli, struct store *st,
                                   plugin->d.output.extension
                                       ? plugin->d.output.extension
                                       : plugin->d.output.name)))
-            return cli_fail(&(struct sp_err){SP_EFAIL, "no UUID"});
+            return cli_fail(&(struct sp_err){SP_EFAIL, "cannot make an export UUID"});
         out.path = path;
     }
     if (cli_progress_on(cli) && out.path && strcmp(out.path, "-") != 0)

@@ -45,8 +45,8 @@ static int name_is_valid(const char *name)
     return 1;
 }
 
-static int check_header(const char *path, const void *sym, size_t have,
-                        size_t min_size, struct sp_err *err)
+static int check_header(const char *path, const void *sym, size_t min_size,
+                        struct sp_err *err)
 {
     const struct sp_output_plugin *h = sym; /* both start the same way */
 
@@ -63,7 +63,6 @@ static int check_header(const char *path, const void *sym, size_t have,
                           "spanport-plugin.h",
                           path, (unsigned)h->struct_size,
                           SP_PLUGIN_ABI_VERSION, min_size);
-    (void)have;
     return 0;
 }
 
@@ -82,7 +81,7 @@ static int adopt_output(struct plugin *p, const void *sym, struct sp_err *err)
 {
     struct sp_output_plugin *d = &p->d.output;
 
-    if (check_header(p->path, sym, sizeof(*d),
+    if (check_header(p->path, sym,
                      offsetof(struct sp_output_plugin, close) +
                          sizeof(d->close),
                      err) != 0)
@@ -102,7 +101,7 @@ static int adopt_notifier(struct plugin *p, const void *sym,
 {
     struct sp_notifier_plugin *d = &p->d.notifier;
 
-    if (check_header(p->path, sym, sizeof(*d),
+    if (check_header(p->path, sym,
                      offsetof(struct sp_notifier_plugin, notify) +
                          sizeof(d->notify),
                      err) != 0)
@@ -129,10 +128,13 @@ int plugin_open_file(struct plugin **out, const char *path,
         free(p);
         return sp_err_set(err, SP_ENOMEM, "out of memory");
     }
-    if (lstat(path, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-        sp_err_set(err, SP_EPLUGIN, "%s: %s", path,
-                   errno && lstat(path, &sb) != 0 ? strerror(errno)
-                                                  : "not a regular file");
+    if (lstat(path, &sb) != 0) {
+        sp_err_set(err, SP_EPLUGIN, "%s: %s", path, strerror(errno));
+        goto fail;
+    }
+    if (!S_ISREG(sb.st_mode)) { /* symlinks too: load only what is there */
+        sp_err_set(err, SP_EPLUGIN,
+                   "%s: not a regular file (symlinks are not loaded)", path);
         goto fail;
     }
     p->dso = dlopen(path, RTLD_NOW | RTLD_LOCAL); /* fail here, not later */

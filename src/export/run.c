@@ -262,3 +262,26 @@ done:
     free(tmp);
     return rc;
 }
+
+int export_check_output(const struct export_output *out, struct sp_err *err)
+{
+    const struct sp_output_plugin *d = &out->plugin->d.output;
+    struct sp_output_info info = {
+        .columns = row_columns,
+        .n_columns = ROW_N_COLUMNS,
+        .options = out->options,
+        .n_options = out->n_options,
+    };
+    char msg[512] = "";
+    void *state = NULL;
+    int fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+
+    if (fd < 0)
+        return sp_err_set(err, SP_EFAIL, "/dev/null: %s", strerror(errno));
+    if (d->open(&state, fd, &info, msg, sizeof(msg)) != SP_OK) {
+        close(fd);
+        return sp_err_set(err, SP_EUSAGE, "%s", msg[0] ? msg : "bad options");
+    }
+    d->close(state, 1, msg, sizeof(msg));
+    return 0;
+}

@@ -41,4 +41,8 @@ int export_write(struct store *st, const struct export_request *req,
                  struct export_output *out, int fd, struct export_stats *stats,
                  struct sp_err *err);
 
+
+/* Opens the output plugin on /dev/null and closes it again, so that a bad
+ * --option fails when the export is requested (SP_EUSAGE), not later. */
+int export_check_output(const struct export_output *out, struct sp_err *err);
 #endif

@@ -1,0 +1,92 @@
+#!/bin/sh
+# tests/cli/import.sh: `spanport import` of latitude-ndjson: bad records as
+# FILE:LINE, --strict, gzip, stdin, re-import, --json, store versions.
+. "$top_srcdir/tests/cli/lib.sh"
+
+span() { # span ID TRACE TYPE [EXTRA-MEMBERS]
+    printf '{"id":"%s","trace_id":"%s","workspace_id":1,"type":"%s",' \
+        "$1" "$2" "$3"
+    printf '"started_at":"2026-01-15 10:00:00.123"%s}\n' "${4:-}"
+}
+TR=0123456789abcdef0123456789abcdef
+span 00000000000000a1 $TR prompt >"$T/good.ndjson"
+span 00000000000000a2 $TR completion ',"parent_id":"00000000000000a1"' \
+    >>"$T/good.ndjson"
+{
+    span 00000000000000b1 $TR prompt
+    echo '{"id":"9f2c","trace_id":"'$TR'","workspace_id":1,"type":"prompt","started_at":"2026-01-15"}'
+    echo '{not json'
+    span 00000000000000b2 $TR prompt ',"started_at":"yesterday"'
+    span 00000000000000b3 $TR banana
+    span 00000000000000b4 $TR prompt
+} >"$T/bad.ndjson"
+
+expect_exit 0 "a good file imports" sp import "$T/good.ndjson"
+expect_grep "2 spans inserted, 0 replaced" "$T/stderr" "two spans inserted"
+expect_exit 0 "re-importing the same file" sp import "$T/good.ndjson"
+expect_grep "0 spans inserted, 2 replaced" "$T/stderr" \
+    "re-import replaces, never duplicates"
+expect_eq 2 "$(q 'SELECT count(*) FROM spans')" "still two spans stored"
+
+expect_exit 0 "bad records are skipped, not fatal" sp import "$T/bad.ndjson"
+expect_grep "bad.ndjson:2: id \"9f2c\" is not 16 hex digits" "$T/stderr" \
+    "a bad id is reported with file and line"
+expect_grep "bad.ndjson:3: " "$T/stderr" "invalid JSON is reported with line"
+expect_grep "bad.ndjson:4: started_at \"yesterday\" is not a timestamp" \
+    "$T/stderr" "a bad time is reported"
+expect_grep "bad.ndjson:5: type \"banana\"" "$T/stderr" "a bad type is reported"
+expect_grep "2 spans inserted, 0 replaced, 4 records skipped" "$T/stderr" \
+    "the summary counts skipped records"
+
+expect_exit 3 "--strict stops at the first bad record" \
+    sp import --strict "$T/good.ndjson" "$T/bad.ndjson" "$T/good.ndjson"
+expect_grep "bad.ndjson:2: id \"9f2c\" is not 16 hex digits; fix the record, or drop --strict to skip it" \
+    "$T/stderr" "the strict error names file, line and what to do"
+expect_eq 4 "$(q 'SELECT count(*) FROM spans')" \
+    "nothing of the strict-failed file is committed"
+
+gzip -c "$T/good.ndjson" >"$T/good.data"
+expect_exit 0 "gzip input is detected by its magic" sp import "$T/good.data"
+expect_exit 0 "standard input" sh -c "'$SPANPORT' import - <'$T/good.ndjson'"
+expect_grep "2 replaced" "$T/stderr" "stdin import replaces"
+
+expect_exit 0 "--json summary" sp --json import "$T/bad.ndjson"
+expect_grep '"files":1,"inserted":0,"replaced":2,"skipped":4' "$T/stdout" \
+    "json summary keys"
+
+expect_exit 1 "a missing file is refused" sp import "$T/nope.ndjson"
+expect_grep "nope.ndjson: cannot open" "$T/stderr" "missing file named"
+printf 'hello, world\nthis is text\n' >"$T/text.txt"
+expect_exit 1 "an unknown format is refused" sp import "$T/text.txt"
+expect_grep "not a known dump format (tried latitude-ndjson" "$T/stderr" \
+    "the refusal names the formats tried"
+printf '%s\n' "$(span 00000000000000c1 $TR prompt)" | head -c 40 \
+    >"$T/trunc.ndjson"
+expect_exit 0 "a truncated last line is reported" sp import "$T/trunc.ndjson"
+expect_grep "trunc.ndjson:1: " "$T/stderr" "truncated record reported"
+: >"$T/empty.ndjson"
+expect_exit 0 "an empty file imports nothing" sp import "$T/empty.ndjson"
+
+# Metadata: a record without metadata keeps the stored one.
+span 00000000000000a2 $TR completion ',"metadata":{"type":"completion","x":1.50}' \
+    >"$T/meta.ndjson"
+expect_exit 0 "metadata imports" sp import "$T/meta.ndjson"
+expect_eq '{"type":"completion","x":1.50}' \
+    "$(q "SELECT doc FROM span_metadata")" "metadata is stored verbatim"
+expect_exit 0 "re-import without metadata" sp import "$T/good.ndjson"
+expect_eq 1 "$(q "SELECT count(*) FROM span_metadata")" \
+    "re-import without metadata keeps the stored metadata"
+span 00000000000000a2 $TR completion ',"metadata":[1]' >"$T/meta2.ndjson"
+expect_exit 0 "non-object metadata" sp import "$T/meta2.ndjson"
+expect_grep "warning: metadata of" "$T/stderr" \
+    "metadata that is not an object is a warning"
+
+q 'PRAGMA user_version = 99'
+expect_exit 4 "a store from a newer spanport is refused" sp stats
+expect_grep "newer spanport (store schema 99, this spanport knows up to 1)" \
+    "$T/stderr" "the refusal names both schema versions"
+
+printf 'not a database at all, just some bytes of text....\n%.0s' 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 >"$T/junk.db"
+expect_exit 4 "a file that is not a store is refused" \
+    sp --db "$T/junk.db" stats
+done_testing
