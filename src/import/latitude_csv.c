@@ -32,18 +32,18 @@ struct csvr {
     struct sp_err *err;
     struct csv_parser parser;
     struct latitude_row row;
-    struct sp_buf names;                 /* header names, NUL-separated */
-    size_t name_at[CSVR_MAX_COLUMNS];    /* where each name starts */
-    size_t n_columns;                    /* header fields so far */
-    int have_header;                     /* the first record was read */
-    size_t n_fields;                     /* fields of the current record */
-    uint64_t line;                       /* the physical line being fed */
-    uint64_t record_line;                /* where the current record began */
-    int in_record;                       /* a record has begun, not ended */
-    int skip_to_eol;                     /* drop input up to the next LF */
-    char why[256];                       /* the record's first problem */
-    int stopped;                         /* err is set: stop reading */
-    struct sp_buf doc;                   /* the current span's metadata */
+    struct sp_buf names;              /* header names, NUL-separated */
+    size_t name_at[CSVR_MAX_COLUMNS]; /* where each name starts */
+    size_t n_columns;                 /* header fields so far */
+    int have_header;                  /* the first record was read */
+    size_t n_fields;                  /* fields of the current record */
+    uint64_t line;                    /* the physical line being fed */
+    uint64_t record_line;             /* where the current record began */
+    int in_record;                    /* a record has begun, not ended */
+    int skip_to_eol;                  /* drop input up to the next LF */
+    char why[256];                    /* the record's first problem */
+    int stopped;                      /* err is set: stop reading */
+    struct sp_buf doc;                /* the current span's metadata */
 };
 
 /* libcsv's only allocation is its field buffer: refusing to grow it past
@@ -72,13 +72,12 @@ static int csvr_parser_init(struct csvr *r)
 static void csvr_header_field(struct csvr *r, const char *s, size_t len)
 {
     if (r->n_columns == CSVR_MAX_COLUMNS) {
-        snprintf(r->why, sizeof(r->why), "the header has more than %d "
-                 "columns", CSVR_MAX_COLUMNS);
+        snprintf(r->why, sizeof(r->why), "the header has more than %d columns",
+                 CSVR_MAX_COLUMNS);
         return;
     }
     r->name_at[r->n_columns++] = r->names.len;
-    if (sp_buf_add(&r->names, s, len) != 0 ||
-        sp_buf_addc(&r->names, '\0') != 0)
+    if (sp_buf_add(&r->names, s, len) != 0 || sp_buf_addc(&r->names, '\0') != 0)
         snprintf(r->why, sizeof(r->why), "out of memory");
 }
 
@@ -95,8 +94,9 @@ static void csvr_field(void *s, size_t len, void *arg)
         return;
     }
     if (i >= r->n_columns) {
-        snprintf(r->why, sizeof(r->why), "has more fields than the %zu "
-                 "columns of the header", r->n_columns);
+        snprintf(r->why, sizeof(r->why),
+                 "has more fields than the %zu columns of the header",
+                 r->n_columns);
         return;
     }
     latitude_row_set(&r->row, r->names.data + r->name_at[i], s ? s : "",
@@ -143,12 +143,12 @@ static int csvr_record_done(struct csvr *r)
         return csvr_check_header(r);
     }
     if (!r->why[0] && r->n_fields < r->n_columns)
-        snprintf(r->why, sizeof(r->why), "has %zu fields, the header has "
-                 "%zu columns", r->n_fields, r->n_columns);
+        snprintf(r->why, sizeof(r->why),
+                 "has %zu fields, the header has %zu columns", r->n_fields,
+                 r->n_columns);
     if (r->why[0])
         return import_bad(r->ctx, r->record_line, r->err, "%s", r->why);
-    return latitude_dump_put(r->ctx, &r->row, r->record_line, &r->doc,
-                             r->err);
+    return latitude_dump_put(r->ctx, &r->row, r->record_line, &r->doc, r->err);
 }
 
 static void csvr_forget_record(struct csvr *r)

@@ -27,18 +27,18 @@ struct pgd {
     struct import_ctx *ctx;
     struct sp_err *err;
     struct latitude_row row;
-    struct sp_buf table;              /* last part of a COPY table name */
-    struct sp_buf names;              /* COPY column names, NUL-separated */
-    size_t name_at[PGD_MAX_COLUMNS];  /* where each name starts */
+    struct sp_buf table;             /* last part of a COPY table name */
+    struct sp_buf names;             /* COPY column names, NUL-separated */
+    size_t name_at[PGD_MAX_COLUMNS]; /* where each name starts */
     size_t n_columns;
-    struct sp_buf value;              /* one de-escaped field */
-    struct sp_buf doc;                /* the current span's metadata */
+    struct sp_buf value; /* one de-escaped field */
+    struct sp_buf doc;   /* the current span's metadata */
     enum pgd_state state;
-    uint64_t block_line;              /* the COPY line of this block */
-    unsigned n_blocks;                /* spans blocks found */
-    int pending;                      /* row holds a line not yet put */
+    uint64_t block_line; /* the COPY line of this block */
+    unsigned n_blocks;   /* spans blocks found */
+    int pending;         /* row holds a line not yet put */
     uint64_t pending_line;
-    char why[256];                    /* the pending row's first problem */
+    char why[256]; /* the pending row's first problem */
 };
 
 /* ---- the COPY line: COPY [schema.]spans (col, ...) FROM stdin; */
@@ -291,11 +291,13 @@ static void pgd_row(struct pgd *d, const char *line, size_t len)
         p++; /* the tab */
     }
     if (i + 1 < d->n_columns)
-        snprintf(d->why, sizeof(d->why), "has %zu fields, the COPY line "
-                 "names %zu columns", i + 1, d->n_columns);
+        snprintf(d->why, sizeof(d->why),
+                 "has %zu fields, the COPY line names %zu columns", i + 1,
+                 d->n_columns);
     else if (i == d->n_columns)
-        snprintf(d->why, sizeof(d->why), "has more fields than the %zu "
-                 "columns the COPY line names", d->n_columns);
+        snprintf(d->why, sizeof(d->why),
+                 "has more fields than the %zu columns the COPY line names",
+                 d->n_columns);
 }
 
 /* Puts or reports the row read from the previous line. */
@@ -343,8 +345,7 @@ static int pgd_check_encoding(struct pgd *d, const char *line, size_t len,
 }
 
 /* A line outside any COPY block: SET, COPY, or anything else (skipped). */
-static int pgd_outside(struct pgd *d, const char *line, size_t len,
-                       uint64_t no)
+static int pgd_outside(struct pgd *d, const char *line, size_t len, uint64_t no)
 {
     int kind;
 
@@ -357,11 +358,12 @@ static int pgd_outside(struct pgd *d, const char *line, size_t len,
         return 0; /* COPY ... TO or FROM a file: no data follows */
     d->state = PGD_IN_OTHER;
     if (kind < 0)
-        import_warn(d->ctx, no, "cannot read this COPY line; its data is "
-                                "skipped");
+        import_warn(d->ctx, no,
+                    "cannot read this COPY line; its data is skipped");
     else if (kind == 1 && !pgd_has_key_columns(d))
-        import_warn(d->ctx, no, "this COPY of a spans table names no id "
-                                "and trace_id columns; its data is skipped");
+        import_warn(d->ctx, no,
+                    "this COPY of a spans table names no id and trace_id "
+                    "columns; its data is skipped");
     else if (kind == 1) {
         d->state = PGD_IN_SPANS;
         d->block_line = no;
@@ -404,33 +406,32 @@ static int pgd_line(struct pgd *d, const char *line, size_t len, uint64_t no)
  * a Latitude dump, or not one made with COPY. */
 static int pgd_finish(struct pgd *d)
 {
-    const char *name = input_name(d->ctx->in);
-    uint64_t last = input_lineno(d->ctx->in);
+    const char *cut = d->state == PGD_IN_OTHER
+                          ? ", and it ends inside another table's data "
+                            "(truncated?)"
+                          : "";
 
     if (d->pending) {
         latitude_row_reset(&d->row);
         d->pending = 0;
         return import_bad(d->ctx, d->pending_line, d->err,
                           "the dump ends after this row, inside the COPY "
-                          "block of line %" PRIu64 ", without its end "
-                          "marker \\.; it is truncated and the row may be "
-                          "cut, so it is skipped",
+                          "block of line %" PRIu64 ", without its end marker "
+                          "\\.; it is truncated and the row may be cut, so "
+                          "it is skipped",
                           d->block_line);
     }
     if (d->state == PGD_IN_SPANS)
-        import_warn(d->ctx, last, "the dump ends inside the COPY block of "
-                                  "line %" PRIu64 ", without its end marker "
-                                  "\\.; it is truncated", d->block_line);
+        import_warn(d->ctx, input_lineno(d->ctx->in),
+                    "the dump ends inside the COPY block of line %" PRIu64
+                    ", without its end marker \\.; it is truncated",
+                    d->block_line);
     if (d->n_blocks == 0)
         return sp_err_set(d->err, SP_EFAIL,
                           "%s: no `COPY <schema>.spans (...) FROM stdin;` "
                           "block%s; expected a plain pg_dump of Latitude's "
-                          "database in the default COPY form (not "
-                          "--inserts)",
-                          name, d->state == PGD_IN_OTHER
-                                    ? " before the file ends inside another "
-                                      "table's data (truncated?)"
-                                    : "");
+                          "database in the default COPY form (not --inserts)",
+                          input_name(d->ctx->in), cut);
     return 0;
 }
 

@@ -48,8 +48,8 @@ static int tree_step(struct tree_walk *w, const char *name, int is_dir,
     struct stat st;
     int n, fd;
 
-    n = snprintf(w->path + w->path_len, sizeof(w->path) - w->path_len,
-                 "/%s", name);
+    n = snprintf(w->path + w->path_len, sizeof(w->path) - w->path_len, "/%s",
+                 name);
     if (n > 0)
         w->path_len += (size_t)n;
     if (w->path_len >= sizeof(w->path))
@@ -62,8 +62,9 @@ static int tree_step(struct tree_walk *w, const char *name, int is_dir,
     if (fd < 0 && (errno == ELOOP || errno == ENOTDIR) &&
         fstatat(w->fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
         S_ISLNK(st.st_mode)) /* O_DIRECTORY makes it ENOTDIR on Linux */
-        return tree_fail(err, w->path, "is a symbolic link; links are not "
-                                       "followed inside the metadata tree");
+        return tree_fail(err, w->path,
+                         "is a symbolic link; links are not followed "
+                         "inside the metadata tree");
     if (fd < 0)
         return tree_fail(err, w->path, strerror(errno));
     close(w->fd);
@@ -118,8 +119,7 @@ static int tree_slurp(int fd, const char *path, struct sp_buf *raw,
         if (raw->len + (size_t)n > METADATA_MAX_BYTES)
             return tree_fail(err, path, "is larger than 64 MiB");
         if (sp_buf_add(raw, chunk, (size_t)n) != 0)
-            return sp_err_set(err, SP_ENOMEM, "out of memory reading %s",
-                              path);
+            return sp_err_set(err, SP_ENOMEM, "out of memory reading %s", path);
     }
 }
 
@@ -156,8 +156,7 @@ static int tree_gunzip(const struct sp_buf *raw, const char *path,
             tree_fail(err, path, zs.msg ? zs.msg : "corrupt gzip data");
             goto done;
         }
-        if (tree_take(out, chunk, sizeof(chunk) - zs.avail_out, path,
-                      err) != 0)
+        if (tree_take(out, chunk, sizeof(chunk) - zs.avail_out, path, err) != 0)
             goto done;
         if (zrc == Z_STREAM_END && zs.avail_in == 0)
             break;
@@ -273,9 +272,9 @@ int latitude_dump_put(struct import_ctx *ctx, struct latitude_row *row,
     if (latitude_row_finish(row, why, sizeof(why)) != 0)
         return import_bad(ctx, line, err, "%s", why);
     if (dir) {
-        found = metadata_tree_read(dir, row->span.workspace_id,
-                                   row->span.trace_id, row->span.id, doc,
-                                   &merr);
+        found =
+            metadata_tree_read(dir, row->span.workspace_id, row->span.trace_id,
+                               row->span.id, doc, &merr);
         if (found < 0)
             import_warn(ctx, line, "%s; the span is kept without metadata",
                         merr.msg);

@@ -111,7 +111,7 @@ static cJSON *genai_configuration(const cJSON *a)
     size_t k;
 
     sp_buf_init(&tmp, 0);
-    cJSON_ArrayForEach(kv, src ? src : a)
+    cJSON_ArrayForEach(kv, (src ? src : a))
     {
         rest = kv->string;
         if (!src && strncmp(rest, "gen_ai.request.", 15) != 0)

@@ -79,7 +79,7 @@ static void msg_add_json(struct msg_ctx *c, const cJSON *v)
         msg_add(c, v);
         return;
     }
-    cJSON_ArrayForEach(m, cJSON_IsArray(v) ? v : NULL)
+    cJSON_ArrayForEach(m, (cJSON_IsArray(v) ? v : NULL))
     {
         if (msg_is_message(m))
             msg_add(c, m);
@@ -212,7 +212,7 @@ static void msg_add_indexed(struct msg_ctx *c, const cJSON *a,
     const cJSON *kv, *m, *inner;
     char *path;
 
-    cJSON_ArrayForEach(kv, root ? a : NULL)
+    cJSON_ArrayForEach(kv, (root ? a : NULL))
     {
         if (strncmp(kv->string, key, klen) != 0 || kv->string[klen] != '.')
             continue;

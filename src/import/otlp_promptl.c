@@ -400,7 +400,7 @@ static void pl_add_parts(cJSON *parts, const cJSON *list, cJSON *calls,
             cJSON_AddItemToArray(parts, part);
         return;
     }
-    cJSON_ArrayForEach(p, cJSON_IsArray(list) ? list : NULL)
+    cJSON_ArrayForEach(p, (cJSON_IsArray(list) ? list : NULL))
     {
         inner = GET(p, "message_content"); /* OpenInference contents */
         part = otlp_promptl_part(cJSON_IsObject(inner) ? inner : p, calls,
@@ -463,7 +463,7 @@ static void pl_add_calls(cJSON *parts, const cJSON *msg, cJSON *calls)
 
     if (!cJSON_IsArray(list) && !pl_has_call(parts))
         list = GET(msg, "toolCalls");
-    cJSON_ArrayForEach(tc, cJSON_IsArray(list) ? list : NULL)
+    cJSON_ArrayForEach(tc, (cJSON_IsArray(list) ? list : NULL))
     {
         part = pl_tool_call(tc, calls);
         if (part)
