@@ -1,0 +1,144 @@
+#!/bin/sh
+# tests/cli/export.sh: `spanport export` from the command line: routing
+# (sync to stdout, async to exports/<uuid>), byte-identical routes, key
+# files, usage errors, workspaces, CSV options, --json summaries.
+. "$top_srcdir/tests/cli/lib.sh"
+
+sp import "$top_srcdir/data/sample.ndjson" 2>/dev/null
+q "SELECT trace_id || ':' || id FROM spans WHERE type = 'prompt'
+   ORDER BY started_at_ns DESC, id DESC, trace_id DESC" >"$T/prompts"
+N=$(wc -l <"$T/prompts")
+
+# Sync: a small PARTIAL selection goes to standard output at once.
+head -3 "$T/prompts" >"$T/three.keys"
+expect_exit 0 "a partial selection of 3 keys runs sync" \
+    sp export --only-file "$T/three.keys"
+expect_grep "^input,output,span_id" "$T/stdout" "sync CSV goes to stdout"
+[ ! -d "$T/exports" ] || fail "a sync export made no exports/ directory"
+ok "no export record directory for a sync export"
+
+# Async: ALL gets a UUID and a file under exports/ beside the store.
+expect_exit 0 "export --all is async" sp export --all
+uuid=$(cat "$T/stdout")
+echo "$uuid" | grep -Eq '^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$' ||
+    fail "async export printed '$uuid', not a UUID"
+ok "async export prints its UUID"
+expect_same "$top_srcdir/tests/golden/sample-all.csv" \
+    "$T/exports/$uuid.csv" "the async file lands in exports/<uuid>.csv"
+
+# The same selection through both routes gives the same bytes: 25 keys by
+# --only (sync) and everything else excluded (async).
+head -13 "$T/prompts" >"$T/some.keys"
+tail -n +14 "$T/prompts" >"$T/rest.keys"
+expect_exit 0 "sync route to a file" \
+    sp export --only-file "$T/some.keys" --option crlf -o "$T/sync.csv"
+expect_exit 0 "async route to a file" \
+    sp export --except-file "$T/rest.keys" --option crlf -o "$T/async.csv"
+expect_same "$T/sync.csv" "$T/async.csv" \
+    "sync and async files are byte-identical"
+
+# Key files: comments, blank lines, bad lines with FILE:LINE.
+{ echo "# a comment"; echo; head -1 "$T/prompts"; echo "  "; } >"$T/k1"
+expect_exit 0 "key file with comments and blank lines" \
+    sp export --only-file "$T/k1" -o "$T/k1.csv"
+printf '%s\nnot-a-key\n' "$(head -1 "$T/prompts")" >"$T/k2"
+expect_exit 2 "a bad key in a key file is a usage error" \
+    sp export --only-file "$T/k2"
+expect_grep "k2:2: \"not-a-key\" is not a span key" "$T/stderr" \
+    "the bad key is named with file and line"
+
+# Selection conflicts and bad values are usage errors (exit 2).
+k=$(head -1 "$T/prompts")
+expect_exit 2 "--only with --except" sp export --only "$k" --except "$k"
+expect_exit 2 "--conversation with --except" \
+    sp export --except "$k" --conversation 1b10c8ac-a0bf-4d14-a24b-396fe797bb9d
+expect_exit 2 "--all with --only" sp export --all --only "$k"
+expect_exit 2 "a bad --from" sp export --all --from yesterday
+expect_grep "is not a time" "$T/stderr" "the bad time is explained"
+expect_exit 2 "--from after --to" \
+    sp export --all --from 2026-02-01 --to 2026-01-01
+expect_exit 2 "a bad --rows" sp export --all --rows spans
+expect_exit 2 "a bad --commit" sp export --all --commit nope
+
+# Upper-case keys and UUIDs compare case-insensitively.
+K=$(echo "$k" | tr a-f A-F)
+expect_exit 0 "upper-case key" sp export --only "$K" -o "$T/upper.csv"
+expect_exit 0 "lower-case key" sp export --only "$k" -o "$T/lower.csv"
+expect_same "$T/lower.csv" "$T/upper.csv" "keys compare case-insensitively"
+
+# A PARTIAL selection that resolves to nothing: header only, exit 0.
+expect_exit 0 "an empty partial selection" \
+    sp export --only 00000000000000000000000000000001:0000000000000001 \
+    -o "$T/empty.csv"
+expect_eq 1 "$(wc -l <"$T/empty.csv")" "an empty CSV is the header alone"
+expect_exit 0 "an empty NDJSON" sp export --only \
+    00000000000000000000000000000001:0000000000000001 --format ndjson \
+    -o "$T/empty.ndjson"
+expect_eq 0 "$(wc -c <"$T/empty.ndjson")" "an empty NDJSON file is empty"
+
+# Date-only bounds cover whole days, inclusive.
+expect_exit 0 "a one-day window" \
+    sp --json export --all --from 2026-01-12 --to 2026-01-12 -o "$T/day.csv"
+day_rows=$(q "SELECT count(*) FROM spans WHERE type = 'prompt' AND
+    started_at_ns >= 1768176000000000000 AND started_at_ns < 1768262400000000000")
+expect_grep "\"considered\":$day_rows," "$T/stdout" \
+    "--from/--to DATE consider exactly that day's prompt spans"
+
+# --json summary keys.
+expect_exit 0 "--json summary" sp --json export --all -o "$T/j.csv"
+expect_grep '"rows":13,"considered":17,"skipped":{"no_completion":1,"no_metadata":1,"not_completion_metadata":0,"empty_output":2},"warnings":0' \
+    "$T/stdout" "the summary counts rows, considered, skips by reason"
+
+# CSV options.
+expect_exit 0 "--option bom" sp export --all --option bom -o "$T/bom.csv"
+expect_eq "efbbbf" "$(head -c 3 "$T/bom.csv" | od -An -tx1 | tr -d ' \n')" \
+    "bom starts the file with U+FEFF"
+expect_exit 0 "--option crlf" sp export --all --option crlf -o "$T/crlf.csv"
+
+# Exact bytes of the options on a one-row store.
+S="$T/small.db"
+TRS=000000000000000000000000000000aa
+{
+    printf '{"id":"00000000000000a1","trace_id":"%s","workspace_id":1,' $TRS
+    printf '"type":"prompt","started_at":"2026-01-01T00:00:00Z"}\n'
+    printf '{"id":"00000000000000a2","trace_id":"%s","workspace_id":1,' $TRS
+    printf '"parent_id":"00000000000000a1","type":"completion",'
+    printf '"started_at":"2026-01-01T00:00:01Z","tokens_prompt":-3,"cost":-150000,'
+    printf '"model":"@m","metadata":{"type":"completion","input":[{"content":'
+    printf '"+in"}],"output":[{"content":"=1+2, \\"x\\""}]}}\n'
+} >"$T/small.ndjson"
+sp --db "$S" import "$T/small.ndjson" 2>/dev/null
+H='input,output,span_id,trace_id,tokens_prompt,tokens_cached,tokens_reasoning,tokens_completion,model,cost ($)'
+R='+in,"=1+2, ""x""",00000000000000a1,'$TRS',-3,0,0,0,@m,-1.5'
+G=\''+in,"'\''=1+2, ""x""",00000000000000a1,'$TRS",'-3,0,0,0,'@m,'-1.5"
+sp --db "$S" export --all --option crlf -o "$T/crlf.csv"
+printf '%s\r\n%s\r\n' "$H" "$R" >"$T/want-crlf.csv"
+expect_same "$T/want-crlf.csv" "$T/crlf.csv" "crlf ends every record with CR LF"
+sp --db "$S" export --all --option formula-guard -o "$T/guard1.csv"
+printf '%s\n%s\n' "$H" "$G" >"$T/want-guard.csv"
+expect_same "$T/want-guard.csv" "$T/guard1.csv" \
+    "formula-guard prefixes ' to = + - @ fields, numbers too, then quotes"
+sp --db "$S" export --all --format ndjson -o "$T/small.ndjson.out"
+printf '%s\n' '{"input":"+in","output":"=1+2, \"x\"","span_id":"00000000000000a1","trace_id":"'$TRS'","tokens_prompt":-3,"tokens_cached":0,"tokens_reasoning":0,"tokens_completion":0,"model":"@m","cost ($)":-1.5}' >"$T/want.ndjson"
+expect_same "$T/want.ndjson" "$T/small.ndjson.out" \
+    "NDJSON: tokens as integers, cost as a number, the rest as strings"
+expect_exit 0 "--option formula-guard" \
+    sp export --all --option formula-guard -o "$T/guard.csv"
+expect_exit 0 "--option formula-guard=false" \
+    sp export --all --option formula-guard=false -o "$T/noguard.csv"
+expect_same "$top_srcdir/tests/golden/sample-all.csv" "$T/noguard.csv" \
+    "an option set to false changes nothing"
+expect_exit 2 "a bad option value" sp export --all --option bom=maybe
+
+# Several workspaces: one must be named.
+printf '{"id":"00000000000000f1","trace_id":"000000000000000000000000000000f1","workspace_id":9,"type":"prompt","started_at":"2026-01-01"}\n' \
+    >"$T/ws9.ndjson"
+sp import "$T/ws9.ndjson" 2>/dev/null
+expect_exit 2 "several workspaces and no --workspace" sp export --all
+expect_grep "several workspaces (1, 9); name one with --workspace" \
+    "$T/stderr" "the error lists the workspaces"
+expect_exit 0 "--workspace picks one" \
+    sp export --all --workspace 1 -o "$T/ws1.csv"
+expect_same "$top_srcdir/tests/golden/sample-all.csv" "$T/ws1.csv" \
+    "workspace 1 alone"
+done_testing
