@@ -1,6 +1,7 @@
--- schemas/store.sql: the spanport store, schema version 1.
--- Compiled into the binary; store.c applies it to a new store and migrates
--- older ones forward. Times are integer nanoseconds since the epoch, UTC.
+-- schemas/store.sql: the spanport store as first created (schema version 1).
+-- Compiled into the binary; store.c applies it to a new store, then the
+-- migrations in store.c bring any store to the current version.
+-- Times are integer nanoseconds since the epoch, UTC.
 
 -- One row per span, keyed by (trace_id, id) as in Latitude's spans table.
 -- import_seq is the import that first stored the span: an export records

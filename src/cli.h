@@ -19,6 +19,8 @@ struct cli {
 int cmd_import(struct cli *cli, int argc, char **argv);
 int cmd_export(struct cli *cli, int argc, char **argv);
 int cmd_stats(struct cli *cli, int argc, char **argv);
+int cmd_worker(struct cli *cli, int argc, char **argv);
+int cmd_exports(struct cli *cli, int argc, char **argv);
 int cmd_plugins(struct cli *cli, int argc, char **argv);
 
 /* Prints "spanport: MESSAGE" on stderr; returns the exit code for it. */

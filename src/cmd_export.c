@@ -6,14 +6,19 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 
 #include "cli.h"
+#include "export/record.h"
 #include "export/request.h"
 #include "export/run.h"
 #include "export/select.h"
+#include "jobs.h"
 #include "util/hex.h"
+#include "util/time.h"
+#include "worker.h"
 
 static const char EXPORT_HELP[] =
     "usage: spanport export [--workspace ID] [--project ID] [--document UUID]\n"
@@ -54,6 +59,7 @@ static int parse_args(int argc, char **argv, struct export_args *a)
         {"option", required_argument, NULL, 'O'},
         {"output", required_argument, NULL, 'o'},
         {"wait", no_argument, NULL, 'w'},
+        {"notify", required_argument, NULL, 'N'},
         {"page-size", required_argument, NULL, 'S'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -80,11 +86,13 @@ static int parse_args(int argc, char **argv, struct export_args *a)
     return 0;
 }
 
-static void draw_progress(void *arg, const struct export_stats *s)
+static int draw_progress(void *arg, const struct export_stats *s,
+                         struct sp_err *err)
 {
-    (void)arg;
+    (void)arg, (void)err;
     fprintf(stderr, "\rexporting: %llu rows from %llu spans",
             (unsigned long long)s->rows, (unsigned long long)s->considered);
+    return 0;
 }
 
 static void print_warning(void *arg, const char *line)
@@ -98,23 +106,11 @@ static void print_warning(void *arg, const char *line)
 static cJSON *stats_json(const struct export_stats *s, const char *path,
                          const char *uuid)
 {
-    cJSON *doc = cJSON_CreateObject();
-    cJSON *skipped = cJSON_CreateObject();
-    int i;
+    cJSON *doc = export_stats_json(s);
 
+    cJSON_AddStringToObject(doc, "path", path ? path : "-");
     if (uuid)
         cJSON_AddStringToObject(doc, "uuid", uuid);
-    cJSON_AddStringToObject(doc, "path", path ? path : "-");
-    cJSON_AddNumberToObject(doc, "rows", (double)s->rows);
-    cJSON_AddNumberToObject(doc, "considered", (double)s->considered);
-    for (i = 0; i < SKIP_COUNT; i++)
-        cJSON_AddNumberToObject(skipped, export_skip_name(i),
-                                (double)s->skipped[i]);
-    cJSON_AddItemToObject(doc, "skipped", skipped);
-    cJSON_AddNumberToObject(doc, "warnings", (double)s->warnings);
-    cJSON_AddNumberToObject(doc, "bytes", (double)s->bytes);
-    cJSON_AddNumberToObject(doc, "duration_ms",
-                            (double)(s->duration_ns / 1000000));
     return doc;
 }
 
@@ -159,22 +155,185 @@ static int route_is_sync(struct store *st, const struct export_request *req,
     return 0;
 }
 
-/* exports/<uuid>.<ext> beside the store. */
-static char *default_path(const char *db_path, const char *uuid,
-                          const char *ext)
+/* An absolute path, so a worker started elsewhere writes the same file. */
+static char *absolute(const char *path)
+{
+    char *cwd, *p;
+    size_t n;
+
+    if (path[0] == '/')
+        return strdup(path);
+    cwd = getcwd(NULL, 0);
+    if (!cwd)
+        return NULL;
+    n = strlen(cwd) + strlen(path) + 2;
+    p = malloc(n);
+    if (p)
+        snprintf(p, n, "%s/%s", cwd, path);
+    free(cwd);
+    return p;
+}
+
+/* -o PATH, or exports/<uuid>.<ext> beside the store; absolute either way. */
+static char *default_path(const char *db_path, const char *output,
+                          const char *uuid, const char *ext)
 {
     const char *slash = strrchr(db_path, '/');
     int dir_len = slash ? (int)(slash - db_path) : 1;
     const char *dir = slash ? db_path : ".";
     size_t n = strlen(db_path) + strlen(uuid) + strlen(ext) + 16;
-    char *p = malloc(n);
+    char *p, *abs_path;
 
+    if (output)
+        return absolute(output);
+    p = malloc(n);
     if (!p)
         return NULL;
     snprintf(p, n, "%.*s/exports", dir_len, dir);
     mkdir(p, 0700);
     snprintf(p, n, "%.*s/exports/%s.%s", dir_len, dir, uuid, ext);
-    return p;
+    abs_path = absolute(p);
+    free(p);
+    return abs_path;
+}
+
+static int run_sync(struct cli *cli, struct store *st, struct export_args *a,
+                    struct export_output *out)
+{
+    struct export_stats stats;
+    struct sp_err err = {0};
+    int to_stdout = !out->path || strcmp(out->path, "-") == 0;
+
+    if (cli_progress_on(cli) && !to_stdout)
+        out->tick = draw_progress;
+    if (export_run(st, &a->req, out, &stats, &err) != 0)
+        return cli_fail(&err);
+    print_summary(cli, &stats, out->path, NULL, to_stdout);
+    return 0;
+}
+
+/* The record, its job (and its deliveries) in one transaction. */
+static int enqueue(struct store *st, struct export_args *a,
+                   struct export_record *rec, struct sp_err *err)
+{
+    if (store_begin(st, err) != 0)
+        return -1;
+    if (record_current_cutoff(st, &rec->cutoff_seq, err) != 0 ||
+        record_create(st, rec, err) != 0 ||
+        jobs_enqueue(st, "export", rec->uuid, rec->created_at_ns, NULL,
+                     err) != 0) {
+        store_rollback(st);
+        return -1;
+    }
+    (void)a;
+    return store_commit(st, err);
+}
+
+static void tell_queued(const struct cli *cli, const struct export_record *r,
+                        const struct export_args *a)
+{
+    const cJSON *n;
+
+    if (!cli->stderr_is_tty || cli->quiet)
+        return;
+    fprintf(stderr, "export %s queued (%s).\nThe file will appear at %s\n",
+            r->uuid, r->format, r->path);
+    cJSON_ArrayForEach(n, a->notify)
+        fprintf(stderr, "When it is ready or fails, %s will be told.\n",
+                n->valuestring);
+    fprintf(stderr,
+            "A worker produces it: run `spanport worker --drain` (or keep "
+            "`spanport worker` running).\nFollow it with `spanport exports "
+            "show %s`.\n",
+            r->uuid);
+}
+
+/* The UUID on stdout (a JSON object with --json), for scripts. */
+static void print_queued(const struct cli *cli, const struct export_record *r)
+{
+    if (cli->json) {
+        cJSON *o = cJSON_CreateObject();
+
+        cJSON_AddStringToObject(o, "uuid", r->uuid);
+        cJSON_AddStringToObject(o, "state", "queued");
+        cJSON_AddStringToObject(o, "path", r->path);
+        cli_print_json(o);
+    } else {
+        puts(r->uuid);
+    }
+    fflush(stdout);
+}
+
+static void wait_progress(void *arg, const struct export_stats *s)
+{
+    draw_progress(arg, s, NULL);
+}
+
+/* --wait: this process runs the job now, as a worker would. */
+static int run_waiting(struct cli *cli, struct store *st, const char *uuid)
+{
+    struct export_record rec;
+    struct worker w;
+    struct sp_err err = {0};
+    int ran = 0, rc = 0;
+
+    worker_init(&w);
+    if (cli_progress_on(cli))
+        w.progress = wait_progress;
+    if (worker_step(st, &w, uuid, &ran, &err) != 0)
+        return cli_fail(&err);
+    if (cli_progress_on(cli))
+        fputc('\n', stderr);
+    if (record_load(st, uuid, &rec, &err) != 0)
+        return cli_fail(&err);
+    if (strcmp(rec.state, "ready") != 0) {
+        sp_err_set(&err, SP_EFAIL, "export %s is %s: %s", rec.uuid,
+                   rec.state, rec.error ? rec.error : "not run");
+        rc = cli_fail(&err);
+    } else if (cli->json) {
+        cJSON *o = cJSON_Parse(rec.summary ? rec.summary : "{}");
+
+        cJSON_AddStringToObject(o, "path", rec.path);
+        cJSON_AddStringToObject(o, "uuid", rec.uuid);
+        rc = cli_print_json(o);
+    } else if (!cli->quiet) {
+        fprintf(stderr, "exported %lld rows to %s\n", (long long)rec.rows,
+                rec.path);
+    }
+    record_free(&rec);
+    return rc;
+}
+
+static int run_async(struct cli *cli, struct store *st, struct export_args *a,
+                     struct export_output *out)
+{
+    const struct sp_output_plugin *d = &out->plugin->d.output;
+    struct export_record rec = {0};
+    struct sp_err err = {0};
+    char uuid[37];
+    int rc;
+
+    if (sp_uuid_v4(uuid) != 0)
+        return cli_fail(&(struct sp_err){SP_EFAIL, "no randomness for a UUID"});
+    memcpy(rec.uuid, uuid, sizeof(uuid));
+    snprintf(rec.format, sizeof(rec.format), "%s", d->name);
+    rec.request = request_to_json(a);
+    rec.path = default_path(cli->db_path, out->path, uuid,
+                            d->extension ? d->extension : d->name);
+    rec.created_at_ns = sp_time_now_ns();
+    if (!rec.request || !rec.path)
+        rc = cli_fail(&(struct sp_err){SP_ENOMEM, "out of memory"});
+    else if (enqueue(st, a, &rec, &err) != 0)
+        rc = cli_fail(&err);
+    else {
+        if (!cli->json || !a->wait)
+            print_queued(cli, &rec);
+        tell_queued(cli, &rec, a);
+        rc = a->wait ? run_waiting(cli, st, uuid) : 0;
+    }
+    memcpy(rec.uuid, uuid, sizeof(uuid));
+    record_free(&rec);
+    return rc;
 }
 
 static int run_export(struct cli *cli, struct store *st,
@@ -186,33 +345,13 @@ static int run_export(struct cli *cli, struct store *st,
                                 .path = a->output,
                                 .warn = print_warning,
                                 .warn_arg = cli};
-    struct export_stats stats;
     struct sp_err err = {0};
-    char uuid[37] = "", *path = NULL;
-    int is_sync, rc;
+    int is_sync;
 
     if (export_check_output(&out, &err) != 0 ||
         route_is_sync(st, &a->req, &is_sync, &err) != 0)
         return cli_fail(&err);
-    if (!is_sync && !a->output) {
-        if (sp_uuid_v4(uuid) != 0 ||
-            !(path = default_path(cli->db_path, uuid,
-                                  plugin->d.output.extension
-                                      ? plugin->d.output.extension
-                                      : plugin->d.output.name)))
-            return cli_fail(&(struct sp_err){SP_EFAIL, "cannot make an export UUID"});
-        out.path = path;
-    }
-    if (cli_progress_on(cli) && out.path && strcmp(out.path, "-") != 0)
-        out.progress = draw_progress;
-    rc = export_run(st, &a->req, &out, &stats, &err);
-    if (rc == 0 && uuid[0])
-        puts(uuid);
-    if (rc == 0)
-        print_summary(cli, &stats, out.path, uuid[0] ? uuid : NULL,
-                      !out.path || strcmp(out.path, "-") == 0);
-    free(path);
-    return rc == 0 ? 0 : cli_fail(&err);
+    return is_sync ? run_sync(cli, st, a, &out) : run_async(cli, st, a, &out);
 }
 
 int cmd_export(struct cli *cli, int argc, char **argv)

@@ -16,6 +16,8 @@ static const struct {
 } commands[] = {
     {"import", cmd_import, "import span dumps into the store"},
     {"export", cmd_export, "export a dataset of spans through a plugin"},
+    {"worker", cmd_worker, "run queued export jobs"},
+    {"exports", cmd_exports, "list, show, cancel, retry, prune exports"},
     {"stats", cmd_stats, "spans per workspace and type, date range, size"},
     {"plugins", cmd_plugins, "list plugins and why any was refused"},
 };

@@ -18,7 +18,8 @@ static const struct {
     int to;
     const char *sql;
 } migrations[] = {
-    {0, NULL},
+    /* 2: the export's summary (spans considered, skips by reason...) */
+    {2, "ALTER TABLE exports ADD COLUMN summary TEXT;"},
 };
 
 int store_fail(struct store *st, struct sp_err *err, const char *what)
@@ -139,7 +140,7 @@ static int apply_schema(struct store *st, int version, struct sp_err *err)
         version = 1;
     }
     for (i = 0; i < sizeof(migrations) / sizeof(migrations[0]); i++) {
-        if (migrations[i].to <= version || !migrations[i].sql)
+        if (migrations[i].to <= version)
             continue;
         if (store_exec(st, migrations[i].sql, err) != 0)
             return -1;

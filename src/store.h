@@ -8,7 +8,7 @@
 
 #include "util/err.h"
 
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 #define STORE_BUSY_TIMEOUT_MS 10000
 
 struct store {

@@ -25,6 +25,7 @@ void export_args_init(struct export_args *a)
     a->except_keys = cJSON_CreateArray();
     a->only_keys = cJSON_CreateArray();
     a->conversations = cJSON_CreateArray();
+    a->notify = cJSON_CreateArray();
 }
 
 void export_args_free(struct export_args *a)
@@ -37,10 +38,11 @@ void export_args_free(struct export_args *a)
     cJSON_Delete(a->except_keys);
     cJSON_Delete(a->only_keys);
     cJSON_Delete(a->conversations);
+    cJSON_Delete(a->notify);
     for (i = 0; i < sizeof(a->json) / sizeof(a->json[0]); i++)
         cJSON_free(a->json[i]);
     for (i = 0; i < a->n_options; i++)
-        free(a->option_names[i]);
+        free(a->option_text[i]);
     free(a->document);
 }
 
@@ -104,22 +106,25 @@ static int parse_time(const char *opt, const char *v, int flags, int64_t *ns,
     return 0;
 }
 
+/* NAME=VALUE or NAME; the text is copied, so the value may come from a
+ * buffer the caller reuses. */
 static int add_option(struct export_args *a, const char *v,
                       struct sp_err *err)
 {
-    const char *eq = strchr(v, '=');
-    size_t n = eq ? (size_t)(eq - v) : strlen(v);
-    char *name;
+    char *text, *eq;
 
     if (a->n_options == REQUEST_MAX_OPTIONS)
         return sp_err_set(err, SP_EUSAGE, "too many --option values");
-    if (n == 0)
+    if (*v == '\0' || *v == '=')
         return sp_err_set(err, SP_EUSAGE, "--option needs NAME or NAME=VALUE");
-    name = strndup(v, n);
-    if (!name)
+    text = strdup(v);
+    if (!text)
         return sp_err_set(err, SP_ENOMEM, "out of memory");
-    a->option_names[a->n_options] = name;
-    a->options[a->n_options].name = name;
+    eq = strchr(text, '=');
+    if (eq)
+        *eq = '\0';
+    a->option_text[a->n_options] = text;
+    a->options[a->n_options].name = text;
     a->options[a->n_options++].value = eq ? eq + 1 : "";
     return 0;
 }
@@ -171,6 +176,22 @@ static int set_document(struct export_args *a, const char *v,
     return 0;
 }
 
+/* PLUGIN:TARGET; the plugin checks the target when the export starts. */
+static int add_notify(struct export_args *a, const char *v,
+                      struct sp_err *err)
+{
+    const char *colon = strchr(v, ':');
+
+    if (!colon || colon == v || !colon[1])
+        return sp_err_set(err, SP_EUSAGE,
+                          "--notify takes PLUGIN:TARGET (smtp:a@b.org, "
+                          "webhook:https://host/path), not \"%.60s\"",
+                          v);
+    return cJSON_AddItemToArray(a->notify, cJSON_CreateString(v))
+               ? 0
+               : sp_err_set(err, SP_ENOMEM, "out of memory");
+}
+
 int export_args_add(struct export_args *a, int code, const char *v,
                     struct sp_err *err)
 {
@@ -199,6 +220,7 @@ int export_args_add(struct export_args *a, int code, const char *v,
     case 'O': return add_option(a, v, err);
     case 'o': a->output = v; return 0;
     case 'w': a->wait = 1; return 0;
+    case 'N': return add_notify(a, v, err);
     case 'S': {
         int64_t n;
 
@@ -276,4 +298,176 @@ int export_args_finish(struct export_args *a, struct sp_err *err)
                                                  : a->only_keys);
     a->req.conversations_json = print_list(a, 4, a->conversations);
     return 0;
+}
+
+static const char *const mode_names[] = {"all", "all_except", "partial"};
+
+static void add_i64_string(cJSON *o, const char *key, int64_t v)
+{
+    char text[24];
+
+    snprintf(text, sizeof(text), "%lld", (long long)v);
+    cJSON_AddStringToObject(o, key, text);
+}
+
+static void add_list(cJSON *o, const char *key, const cJSON *list)
+{
+    cJSON_AddItemToObject(o, key, cJSON_Duplicate(list, 1));
+}
+
+char *request_to_json(const struct export_args *a)
+{
+    const struct export_request *r = &a->req;
+    cJSON *o = cJSON_CreateObject(), *opts = cJSON_CreateArray();
+    char *text;
+    size_t i;
+
+    add_i64_string(o, "workspace_id", r->workspace_id);
+    if (r->has_project)
+        add_i64_string(o, "project_id", r->project_id);
+    if (r->document_uuid)
+        cJSON_AddStringToObject(o, "document", r->document_uuid);
+    add_list(o, "commits", a->commits);
+    add_list(o, "experiments", a->experiments);
+    add_list(o, "test_deployments", a->test_deployments);
+    add_i64_string(o, "from_ns", r->from_ns);
+    add_i64_string(o, "to_ns", r->to_ns);
+    cJSON_AddStringToObject(o, "mode", mode_names[r->mode]);
+    add_list(o, "keys", r->mode == EXPORT_ALL_EXCEPT ? a->except_keys
+                                                     : a->only_keys);
+    add_list(o, "conversations", a->conversations);
+    cJSON_AddStringToObject(o, "rows", export_rows_name(r->rows));
+    cJSON_AddStringToObject(o, "format", a->format);
+    for (i = 0; i < a->n_options; i++) {
+        cJSON *pair = cJSON_CreateObject();
+
+        cJSON_AddStringToObject(pair, "name", a->options[i].name);
+        cJSON_AddStringToObject(pair, "value", a->options[i].value);
+        cJSON_AddItemToArray(opts, pair);
+    }
+    cJSON_AddItemToObject(o, "options", opts);
+    add_list(o, "notify", a->notify);
+    if (r->page_size)
+        cJSON_AddNumberToObject(o, "page_size", r->page_size);
+    text = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    return text;
+}
+
+/* Replays a list through export_args_add, so a stored request passes the
+ * same checks as the command line did. */
+static int replay_list(struct export_args *a, const cJSON *o, const char *key,
+                       int code, struct sp_err *err)
+{
+    const cJSON *item;
+    char num[32];
+
+    cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(o, key))
+    {
+        const char *v = item->valuestring;
+
+        if (cJSON_IsNumber(item)) {
+            snprintf(num, sizeof(num), "%.0f", item->valuedouble);
+            v = num;
+        }
+        if (!v || export_args_add(a, code, v, err) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int replay_string(struct export_args *a, const cJSON *o,
+                         const char *key, int code, struct sp_err *err)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+    if (!v || cJSON_IsNull(v))
+        return 0;
+    if (!cJSON_IsString(v))
+        return sp_err_set(err, SP_EUSAGE, "request: %s is not a string", key);
+    return export_args_add(a, code, v->valuestring, err);
+}
+
+static int replay_options(struct export_args *a, const cJSON *o,
+                          struct sp_err *err)
+{
+    const cJSON *pair;
+    char text[512];
+
+    cJSON_ArrayForEach(pair, cJSON_GetObjectItemCaseSensitive(o, "options"))
+    {
+        const char *name = cJSON_GetStringValue(
+            cJSON_GetObjectItemCaseSensitive(pair, "name"));
+        const char *value = cJSON_GetStringValue(
+            cJSON_GetObjectItemCaseSensitive(pair, "value"));
+
+        if (!name || !value)
+            return sp_err_set(err, SP_EUSAGE, "request: bad option");
+        snprintf(text, sizeof(text), "%s=%s", name, value);
+        if (export_args_add(a, 'O', text, err) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int replay(struct export_args *a, const cJSON *o, struct sp_err *err)
+{
+    const char *mode = cJSON_GetStringValue(
+        cJSON_GetObjectItemCaseSensitive(o, "mode"));
+    const cJSON *ps = cJSON_GetObjectItemCaseSensitive(o, "page_size");
+    int keys_code = mode && !strcmp(mode, "all_except") ? 'x' : 'y';
+
+    if (replay_string(a, o, "workspace_id", 'W', err) != 0 ||
+        replay_string(a, o, "project_id", 'P', err) != 0 ||
+        replay_string(a, o, "document", 'D', err) != 0 ||
+        replay_list(a, o, "commits", 'c', err) != 0 ||
+        replay_list(a, o, "experiments", 'e', err) != 0 ||
+        replay_list(a, o, "test_deployments", 't', err) != 0 ||
+        replay_list(a, o, "keys", keys_code, err) != 0 ||
+        replay_list(a, o, "conversations", 'C', err) != 0 ||
+        replay_string(a, o, "rows", 'r', err) != 0 ||
+        replay_options(a, o, err) != 0 ||
+        replay_list(a, o, "notify", 'N', err) != 0)
+        return -1;
+    a->format = NULL; /* set by the caller from its own copy */
+    if (cJSON_IsNumber(ps))
+        a->req.page_size = (int)ps->valuedouble;
+    if (mode && !strcmp(mode, "all"))
+        a->all = 1;
+    return 0;
+}
+
+static int read_ns(const cJSON *o, const char *key, int64_t *ns)
+{
+    const char *v = cJSON_GetStringValue(
+        cJSON_GetObjectItemCaseSensitive(o, key));
+    char *end;
+
+    if (!v)
+        return 0;
+    *ns = strtoll(v, &end, 10);
+    return *end == '\0' ? 0 : -1;
+}
+
+int request_from_json(const char *json, struct export_args *a,
+                      struct sp_err *err)
+{
+    cJSON *o = cJSON_Parse(json);
+    int rc = -1;
+
+    if (!cJSON_IsObject(o)) {
+        sp_err_set(err, SP_EUSAGE, "the stored request is not JSON");
+        goto done;
+    }
+    if (replay(a, o, err) != 0)
+        goto done;
+    if (read_ns(o, "from_ns", &a->req.from_ns) != 0 ||
+        read_ns(o, "to_ns", &a->req.to_ns) != 0) {
+        sp_err_set(err, SP_EUSAGE, "the stored request has a bad time");
+        goto done;
+    }
+    rc = export_args_finish(a, err);
+done:
+    cJSON_Delete(o);
+    return rc;
 }

@@ -23,8 +23,9 @@ struct export_args {
     /* Lists as they are collected; finish prints them into the request. */
     cJSON *commits, *experiments, *test_deployments, *except_keys,
         *only_keys, *conversations;
+    cJSON *notify; /* "PLUGIN:TARGET" strings from --notify */
     char *json[6]; /* the printed lists, owned */
-    char *option_names[REQUEST_MAX_OPTIONS];
+    char *option_text[REQUEST_MAX_OPTIONS]; /* owned copies of NAME=VALUE */
     char *document;
 };
 
@@ -42,4 +43,12 @@ int export_args_finish(struct export_args *a, struct sp_err *err);
  * starting with # ignored; appends to list. Errors name FILE:LINE. */
 int request_read_key_file(const char *path, cJSON *list, struct sp_err *err);
 
+
+/* The request as JSON for the export record, and back: everything a worker
+ * needs to run the same export later (filters, selection, rows, format,
+ * options, notification targets). Times and ids travel as strings so no
+ * digit is lost. */
+char *request_to_json(const struct export_args *a); /* malloc'd, or NULL */
+int request_from_json(const char *json, struct export_args *a,
+                      struct sp_err *err);
 #endif

@@ -3,6 +3,7 @@
  * stages and the output plugin ABI; nothing of the CLI or the job queue. */
 #include "export/run.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -11,6 +12,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <cjson/cJSON.h>
 
 #include "export/enrich.h"
 #include "export/row.h"
@@ -116,8 +119,8 @@ static int page_loop(struct store *st, const struct export_request *req,
         if (enrich_page(en, page, err) != 0 ||
             write_page(l, page, &o, state, err) != 0)
             goto done;
-        if (l->out->progress)
-            l->out->progress(l->out->progress_arg, l->stats);
+        if (l->out->tick && l->out->tick(l->out->tick_arg, l->stats, err))
+            goto done;
     }
     rc = 0;
 done:
@@ -227,36 +230,75 @@ static int run_to_stdout(struct store *st, const struct export_request *req,
     return export_write(st, req, out, fd, stats, err);
 }
 
+int export_to_temp(struct store *st, const struct export_request *req,
+                   struct export_output *out, struct export_stats *stats,
+                   char **tmp, struct sp_err *err)
+{
+    int fd, plugin_fd, rc = -1;
+
+    memset(stats, 0, sizeof(*stats));
+    fd = make_temp(out->path, tmp, err);
+    if (fd < 0)
+        return -1;
+    plugin_fd = dup(fd); /* the plugin closes its own; ours fsyncs */
+    if (plugin_fd < 0)
+        sp_err_set(err, SP_EFAIL, "%s: %s", out->path, strerror(errno));
+    else if (export_write(st, req, out, plugin_fd, stats, err) == 0 &&
+             seal(fd, *tmp, out, stats, err) == 0)
+        rc = 0;
+    close(fd);
+    if (rc != 0) {
+        unlink(*tmp);
+        free(*tmp);
+        *tmp = NULL;
+    }
+    return rc;
+}
+
+int export_place(const char *tmp, const char *path, struct sp_err *err)
+{
+    if (rename(tmp, path) != 0)
+        return sp_err_set(err, SP_EFAIL, "%s: cannot rename %s into place: %s",
+                          path, tmp, strerror(errno));
+    sync_dir_of(path);
+    return 0;
+}
+
+void export_clean_temps(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    char *dir = slash ? strndup(path, (size_t)(slash - path)) : strdup(".");
+    char prefix[300];
+    struct dirent *e;
+    DIR *d;
+
+    snprintf(prefix, sizeof(prefix), ".%s.tmp-", base);
+    d = dir ? opendir(*dir ? dir : "/") : NULL;
+    while (d && (e = readdir(d)) != NULL) {
+        if (strncmp(e->d_name, prefix, strlen(prefix)) == 0 &&
+            strlen(e->d_name) == strlen(prefix) + 6)
+            unlinkat(dirfd(d), e->d_name, 0);
+    }
+    if (d)
+        closedir(d);
+    free(dir);
+}
+
 int export_run(struct store *st, const struct export_request *req,
                struct export_output *out, struct export_stats *stats,
                struct sp_err *err)
 {
     char *tmp = NULL;
-    int fd, plugin_fd, rc = -1;
+    int rc;
 
-    memset(stats, 0, sizeof(*stats));
-    if (!out->path || strcmp(out->path, "-") == 0)
+    if (!out->path || strcmp(out->path, "-") == 0) {
+        memset(stats, 0, sizeof(*stats));
         return run_to_stdout(st, req, out, stats, err);
-    fd = make_temp(out->path, &tmp, err);
-    if (fd < 0)
+    }
+    if (export_to_temp(st, req, out, stats, &tmp, err) != 0)
         return -1;
-    plugin_fd = dup(fd); /* the plugin closes its own; ours fsyncs */
-    if (plugin_fd < 0) {
-        sp_err_set(err, SP_EFAIL, "%s: %s", out->path, strerror(errno));
-        goto done;
-    }
-    if (export_write(st, req, out, plugin_fd, stats, err) != 0 ||
-        seal(fd, tmp, out, stats, err) != 0)
-        goto done;
-    if (rename(tmp, out->path) != 0) {
-        sp_err_set(err, SP_EFAIL, "%s: cannot rename %s into place: %s",
-                   out->path, tmp, strerror(errno));
-        goto done;
-    }
-    sync_dir_of(out->path);
-    rc = 0;
-done:
-    close(fd);
+    rc = export_place(tmp, out->path, err);
     if (rc != 0)
         unlink(tmp);
     free(tmp);
@@ -284,4 +326,23 @@ int export_check_output(const struct export_output *out, struct sp_err *err)
     }
     d->close(state, 1, msg, sizeof(msg));
     return 0;
+}
+
+cJSON *export_stats_json(const struct export_stats *s)
+{
+    cJSON *doc = cJSON_CreateObject();
+    cJSON *skipped = cJSON_CreateObject();
+    int i;
+
+    cJSON_AddNumberToObject(doc, "rows", (double)s->rows);
+    cJSON_AddNumberToObject(doc, "considered", (double)s->considered);
+    for (i = 0; i < SKIP_COUNT; i++)
+        cJSON_AddNumberToObject(skipped, export_skip_name(i),
+                                (double)s->skipped[i]);
+    cJSON_AddItemToObject(doc, "skipped", skipped);
+    cJSON_AddNumberToObject(doc, "warnings", (double)s->warnings);
+    cJSON_AddNumberToObject(doc, "bytes", (double)s->bytes);
+    cJSON_AddNumberToObject(doc, "duration_ms",
+                            (double)(s->duration_ns / 1000000));
+    return doc;
 }

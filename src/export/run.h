@@ -12,8 +12,11 @@
 
 struct store;
 
-/* Called after each page with the rows written so far. */
-typedef void (*export_progress_fn)(void *arg, const struct export_stats *st);
+/* Called after each page with the counts so far; returning -1 (with err
+ * filled) abandons the export: a stop was asked for, or a job lost its
+ * lease. */
+typedef int (*export_tick_fn)(void *arg, const struct export_stats *st,
+                              struct sp_err *err);
 
 struct export_output {
     const struct plugin *plugin; /* an output plugin */
@@ -22,8 +25,8 @@ struct export_output {
     const char *path; /* the final file; NULL or "-" for standard output */
     int want_sha256;  /* compute the file's SHA-256 when done */
     char sha256[65];  /* out */
-    export_progress_fn progress;
-    void *progress_arg;
+    export_tick_fn tick;
+    void *tick_arg;
     /* Called for each warning line ("TRACE:SPAN: what"), may be NULL. */
     void (*warn)(void *arg, const char *line);
     void *warn_arg;
@@ -36,11 +39,27 @@ int export_run(struct store *st, const struct export_request *req,
                struct export_output *out, struct export_stats *stats,
                struct sp_err *err);
 
+/* The two halves of export_run, for the job worker, which must hold its
+ * lease when it puts the file in place: the rows into a new temporary
+ * file beside out->path (*tmp, malloc'd; flushed, measured, hashed), and
+ * the rename over the final name. */
+int export_to_temp(struct store *st, const struct export_request *req,
+                   struct export_output *out, struct export_stats *stats,
+                   char **tmp, struct sp_err *err);
+int export_place(const char *tmp, const char *path, struct sp_err *err);
+
+/* Removes temporary files a crashed run left beside path. */
+void export_clean_temps(const char *path);
+
 /* The rows loop alone, into an open fd that the plugin takes over. */
 int export_write(struct store *st, const struct export_request *req,
                  struct export_output *out, int fd, struct export_stats *stats,
                  struct sp_err *err);
 
+
+/* The summary of cli.md: rows, considered, skipped by reason, warnings,
+ * bytes, duration_ms. */
+struct cJSON *export_stats_json(const struct export_stats *s);
 
 /* Opens the output plugin on /dev/null and closes it again, so that a bad
  * --option fails when the export is requested (SP_EUSAGE), not later. */

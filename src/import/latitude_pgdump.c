@@ -1,6 +1,6 @@
 /* import/latitude_pgdump.c: reads the spans of a plain pg_dump: finds the
  * COPY block of a table named spans and decodes PostgreSQL's text COPY
- * format into span rows. Knows dump lines and COPY escapes; nothing of SQL.
+ * format into span rows. Knows COPY lines and escapes; no other SQL.
  *
  * Everything outside COPY blocks is skipped, and so is the data of every
  * other table, up to its end marker `\.`: a row of another table may well
@@ -115,7 +115,9 @@ static int lex_ident(struct pgd_lex *x, struct sp_buf *out)
     if (x->p < x->end && *x->p == '"')
         return lex_quoted(x, out);
     for (start = x->p; x->p < x->end && lex_is_ident_char(*x->p); x->p++) {
-        c = *x->p >= 'A' && *x->p <= 'Z' ? (char)(*x->p + 32) : *x->p;
+        c = *x->p;
+        if (c >= 'A' && c <= 'Z')
+            c = (char)(c - 'A' + 'a');
         if (sp_buf_addc(out, c) != 0)
             return -1;
     }
@@ -209,7 +211,7 @@ static int pgd_hex(char c)
 static const char *pgd_unescape(const char *p, const char *end, char *out)
 {
     static const char from[] = "bfnrtv", to[] = "\b\f\n\r\t\v";
-    const char *hit = memchr(from, *p, 6);
+    const char *hit = *p ? strchr(from, *p) : NULL;
     unsigned v = 0;
     int i;
 

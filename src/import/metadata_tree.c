@@ -23,6 +23,7 @@
 #include <zlib.h>
 
 #include "import/import.h"
+#include "import/input.h"
 #include "import/latitude_row.h"
 #include "util/hex.h"
 
@@ -283,5 +284,9 @@ int latitude_dump_put(struct import_ctx *ctx, struct latitude_row *row,
         row->span.metadata = sp_buf_str(doc);
         row->span.metadata_len = doc->len;
     }
-    return import_put(ctx, &row->span, err);
+    if (import_put(ctx, &row->span, err) != 0) {
+        sp_err_prefix(err, "%s:%" PRIu64, input_name(ctx->in), line);
+        return -1;
+    }
+    return 0;
 }

@@ -35,6 +35,7 @@ struct reader {
     struct otlp_text text;
     struct otlp_span span;
     struct sp_buf doc;     /* a multi-line document */
+    uint64_t text_line;    /* where the text being read starts */
     uint64_t record_line;  /* where the record being read starts */
     int spans_by_line;     /* document mode: text.span_lines are offsets */
     size_t next_span;      /* index into text.span_lines */
@@ -82,7 +83,7 @@ static int reader_not_otlp(struct reader *r, uint64_t line, const char *why)
 static uint64_t reader_span_line(struct reader *r)
 {
     if (r->spans_by_line && r->next_span < r->text.n_span_lines)
-        return r->record_line + r->text.span_lines[r->next_span++];
+        return r->text_line + r->text.span_lines[r->next_span++];
     return r->record_line;
 }
 
@@ -294,6 +295,7 @@ static int reader_text(struct reader *r, const char *in, size_t len,
         return reader_not_otlp(r, line, why);
     r->spans_by_line = by_line;
     r->next_span = 0;
+    r->text_line = line;
     counted = p = r->text.json.data;
     stop = p + r->text.json.len;
     for (p = reader_skip_space(p, stop); rc == 0 && p < stop;
@@ -363,12 +365,15 @@ static int reader_line_is_record(struct reader *r, const char *s, size_t n)
 
 static int reader_ndjson(struct reader *r, char *line, size_t len)
 {
-    int rc = reader_text(r, line, len, input_lineno(r->ctx->in), 0);
+    int got;
 
-    while (rc == 0 && (rc = input_line(r->ctx->in, &line, &len, r->err)) == 1)
-        if (!reader_blank(line, len))
-            rc = reader_text(r, line, len, input_lineno(r->ctx->in), 0);
-    return rc < 0 ? -1 : 0;
+    if (reader_text(r, line, len, input_lineno(r->ctx->in), 0) != 0)
+        return -1;
+    while ((got = input_line(r->ctx->in, &line, &len, r->err)) == 1)
+        if (!reader_blank(line, len) &&
+            reader_text(r, line, len, input_lineno(r->ctx->in), 0) != 0)
+            return -1;
+    return got < 0 ? -1 : 0;
 }
 
 static int reader_whole(struct reader *r, char *line, size_t len)

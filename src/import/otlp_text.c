@@ -121,8 +121,8 @@ static int text_open(struct text_scan *s, char c, char *why, size_t whylen)
     char frame = c == '{' ? FRAME_OBJECT : FRAME_ARRAY;
 
     if (s->depth >= s->max_depth) {
-        snprintf(why, whylen, "JSON nested deeper than %d levels (line %llu)",
-                 s->max_depth, (unsigned long long)s->line + 1);
+        snprintf(why, whylen, "JSON nested deeper than %d levels",
+                 s->max_depth);
         return -2;
     }
     if (c == '[' && s->value_is_spans)

@@ -11,7 +11,7 @@ expect_same "$top_srcdir/tests/golden/sample-all.csv" "$T/all.csv" \
     "CSV matches tests/golden/sample-all.csv"
 
 expect_exit 0 "export --all to NDJSON" \
-    sp export --all --format ndjson -o "$T/all.ndjson"
+    sp export --all --wait --format ndjson -o "$T/all.ndjson"
 expect_same "$top_srcdir/tests/golden/sample-all.ndjson" "$T/all.ndjson" \
     "NDJSON matches tests/golden/sample-all.ndjson"
 

@@ -20,6 +20,9 @@ ok "no export record directory for a sync export"
 # Async: ALL gets a UUID and a file under exports/ beside the store.
 expect_exit 0 "export --all is async" sp export --all
 uuid=$(cat "$T/stdout")
+[ ! -e "$T/exports/$uuid.csv" ] || fail "the async file exists before a worker ran"
+ok "an async export only queues"
+expect_exit 0 "a worker drains the queue" sp worker --drain
 echo "$uuid" | grep -Eq '^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$' ||
     fail "async export printed '$uuid', not a UUID"
 ok "async export prints its UUID"
@@ -33,7 +36,7 @@ tail -n +14 "$T/prompts" >"$T/rest.keys"
 expect_exit 0 "sync route to a file" \
     sp export --only-file "$T/some.keys" --option crlf -o "$T/sync.csv"
 expect_exit 0 "async route to a file" \
-    sp export --except-file "$T/rest.keys" --option crlf -o "$T/async.csv"
+    sp export --except-file "$T/rest.keys" --option crlf --wait -o "$T/async.csv"
 expect_same "$T/sync.csv" "$T/async.csv" \
     "sync and async files are byte-identical"
 
@@ -78,22 +81,22 @@ expect_eq 0 "$(wc -c <"$T/empty.ndjson")" "an empty NDJSON file is empty"
 
 # Date-only bounds cover whole days, inclusive.
 expect_exit 0 "a one-day window" \
-    sp --json export --all --from 2026-01-12 --to 2026-01-12 -o "$T/day.csv"
+    sp --json export --all --wait --from 2026-01-12 --to 2026-01-12 -o "$T/day.csv"
 day_rows=$(q "SELECT count(*) FROM spans WHERE type = 'prompt' AND
     started_at_ns >= 1768176000000000000 AND started_at_ns < 1768262400000000000")
 expect_grep "\"considered\":$day_rows," "$T/stdout" \
     "--from/--to DATE consider exactly that day's prompt spans"
 
 # --json summary keys.
-expect_exit 0 "--json summary" sp --json export --all -o "$T/j.csv"
+expect_exit 0 "--json summary" sp --json export --all --wait -o "$T/j.csv"
 expect_grep '"rows":13,"considered":17,"skipped":{"no_completion":1,"no_metadata":1,"not_completion_metadata":0,"empty_output":2},"warnings":0' \
     "$T/stdout" "the summary counts rows, considered, skips by reason"
 
 # CSV options.
-expect_exit 0 "--option bom" sp export --all --option bom -o "$T/bom.csv"
+expect_exit 0 "--option bom" sp export --all --wait --option bom -o "$T/bom.csv"
 expect_eq "efbbbf" "$(head -c 3 "$T/bom.csv" | od -An -tx1 | tr -d ' \n')" \
     "bom starts the file with U+FEFF"
-expect_exit 0 "--option crlf" sp export --all --option crlf -o "$T/crlf.csv"
+expect_exit 0 "--option crlf" sp export --all --wait --option crlf -o "$T/crlf.csv"
 
 # Exact bytes of the options on a one-row store.
 S="$T/small.db"
@@ -111,24 +114,24 @@ sp --db "$S" import "$T/small.ndjson" 2>/dev/null
 H='input,output,span_id,trace_id,tokens_prompt,tokens_cached,tokens_reasoning,tokens_completion,model,cost ($)'
 R='+in,"=1+2, ""x""",00000000000000a1,'$TRS',-3,0,0,0,@m,-1.5'
 G=\''+in,"'\''=1+2, ""x""",00000000000000a1,'$TRS",'-3,0,0,0,'@m,'-1.5"
-sp --db "$S" export --all --option crlf -o "$T/crlf.csv"
+sp --db "$S" export --all --wait --option crlf -o "$T/crlf.csv"
 printf '%s\r\n%s\r\n' "$H" "$R" >"$T/want-crlf.csv"
 expect_same "$T/want-crlf.csv" "$T/crlf.csv" "crlf ends every record with CR LF"
-sp --db "$S" export --all --option formula-guard -o "$T/guard1.csv"
+sp --db "$S" export --all --wait --option formula-guard -o "$T/guard1.csv"
 printf '%s\n%s\n' "$H" "$G" >"$T/want-guard.csv"
 expect_same "$T/want-guard.csv" "$T/guard1.csv" \
     "formula-guard prefixes ' to = + - @ fields, numbers too, then quotes"
-sp --db "$S" export --all --format ndjson -o "$T/small.ndjson.out"
+sp --db "$S" export --all --wait --format ndjson -o "$T/small.ndjson.out"
 printf '%s\n' '{"input":"+in","output":"=1+2, \"x\"","span_id":"00000000000000a1","trace_id":"'$TRS'","tokens_prompt":-3,"tokens_cached":0,"tokens_reasoning":0,"tokens_completion":0,"model":"@m","cost ($)":-1.5}' >"$T/want.ndjson"
 expect_same "$T/want.ndjson" "$T/small.ndjson.out" \
     "NDJSON: tokens as integers, cost as a number, the rest as strings"
 expect_exit 0 "--option formula-guard" \
-    sp export --all --option formula-guard -o "$T/guard.csv"
+    sp export --all --wait --option formula-guard -o "$T/guard.csv"
 expect_exit 0 "--option formula-guard=false" \
-    sp export --all --option formula-guard=false -o "$T/noguard.csv"
+    sp export --all --wait --option formula-guard=false -o "$T/noguard.csv"
 expect_same "$top_srcdir/tests/golden/sample-all.csv" "$T/noguard.csv" \
     "an option set to false changes nothing"
-expect_exit 2 "a bad option value" sp export --all --option bom=maybe
+expect_exit 2 "a bad option value" sp export --all --wait --option bom=maybe
 
 # Several workspaces: one must be named.
 printf '{"id":"00000000000000f1","trace_id":"000000000000000000000000000000f1","workspace_id":9,"type":"prompt","started_at":"2026-01-01"}\n' \
@@ -138,7 +141,7 @@ expect_exit 2 "several workspaces and no --workspace" sp export --all
 expect_grep "several workspaces (1, 9); name one with --workspace" \
     "$T/stderr" "the error lists the workspaces"
 expect_exit 0 "--workspace picks one" \
-    sp export --all --workspace 1 -o "$T/ws1.csv"
+    sp export --all --workspace 1 --wait -o "$T/ws1.csv"
 expect_same "$top_srcdir/tests/golden/sample-all.csv" "$T/ws1.csv" \
     "workspace 1 alone"
 done_testing

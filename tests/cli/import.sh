@@ -83,7 +83,7 @@ expect_grep "warning: metadata of" "$T/stderr" \
 
 q 'PRAGMA user_version = 99'
 expect_exit 4 "a store from a newer spanport is refused" sp stats
-expect_grep "newer spanport (store schema 99, this spanport knows up to 1)" \
+expect_grep "newer spanport (store schema 99, this spanport knows up to 2)" \
     "$T/stderr" "the refusal names both schema versions"
 
 printf 'not a database at all, just some bytes of text....\n%.0s' 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 >"$T/junk.db"

@@ -15,24 +15,24 @@ export SPANPORT_PLUGIN_PATH="$P"
 sp import "$top_srcdir/data/sample.ndjson" 2>/dev/null
 
 expect_exit 5 "a plugin of another ABI is refused" \
-    sp export --all --format badabi -o "$T/x"
+    sp export --all --wait --format badabi -o "$T/x"
 expect_grep "badabi.so: built for plugin ABI 2, this spanport loads ABI 1; rebuild it against spanport-plugin.h" \
     "$T/stderr" "the refusal names both ABI versions"
 [ ! -e "$T/x" ] || fail "no output file after a refused plugin"
 
 expect_exit 0 "an older, smaller descriptor of the same ABI loads" \
-    sp export --all --format oldabi -o "$T/old.txt"
+    sp export --all --wait --format oldabi -o "$T/old.txt"
 expect_eq 13 "$(wc -l <"$T/old.txt")" "the old plugin wrote one line per row"
 
 expect_exit 5 "a symlinked plugin is not loaded" \
-    sp export --all --format linked -o "$T/y"
+    sp export --all --wait --format linked -o "$T/y"
 expect_grep "not a regular file" "$T/stderr" "symlink refusal says why"
 
-expect_exit 5 "an unknown plugin" sp export --all --format nosuch -o "$T/z"
+expect_exit 5 "an unknown plugin" sp export --all --wait --format nosuch -o "$T/z"
 expect_grep 'no output plugin "nosuch" in the plugin path' "$T/stderr" \
     "unknown plugin named with the path searched"
 expect_exit 2 "a plugin name with a slash is a usage error" \
-    sp export --all --format ../csv -o "$T/z"
+    sp export --all --wait --format ../csv -o "$T/z"
 
 expect_exit 2 "an unknown csv option is a usage error" \
     sp export --all --option nosuch=1 -o "$T/z"

@@ -114,7 +114,7 @@ static void store_from_a_newer_spanport_is_refused(void **state)
     assert_int_equal(store_open(&st, path, 0, &err), -1);
     assert_int_equal(err.kind, SP_ESTORE);
     assert_non_null(strstr(err.msg, "written by a newer spanport (store "
-                                    "schema 7, this spanport knows up to 1)"));
+                                    "schema 7, this spanport knows up to 2)"));
 }
 
 static void other_sqlite_database_is_not_taken_for_a_store(void **state)

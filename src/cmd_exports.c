@@ -1,0 +1,207 @@
+/* cmd_exports.c: `spanport exports list|show|cancel|retry|prune`: the
+ * export records of the store, as text or --json. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "cli.h"
+#include "export/record.h"
+#include "jobs.h"
+#include "util/time.h"
+
+static const char EXPORTS_HELP[] =
+    "usage: spanport exports list\n"
+    "       spanport exports show UUID\n"
+    "       spanport exports cancel UUID\n"
+    "       spanport exports retry UUID\n"
+    "       spanport exports prune [--older-than DURATION]\n"
+    "\n"
+    "Export records: state, rows, file, SHA-256, and why one failed.\n"
+    "DURATION is a number with s, m, h or d (default 30d); prune removes\n"
+    "finished records created before then, and their files.\n";
+
+static int list_text(void *arg, const struct export_record *r)
+{
+    char created[SP_TIME_RFC3339_LEN];
+
+    (void)arg;
+    sp_time_format_rfc3339(r->created_at_ns, created);
+    printf("%s  %-9s %-7s %8lld rows  %.19sZ  %s\n", r->uuid, r->state,
+           r->format, (long long)(r->rows < 0 ? 0 : r->rows), created,
+           r->path);
+    return 0;
+}
+
+static int list_json(void *arg, const struct export_record *r)
+{
+    cJSON_AddItemToArray(arg, record_to_json(r));
+    return 0;
+}
+
+static int do_list(struct cli *cli, struct store *st)
+{
+    struct sp_err err = {0};
+    cJSON *list = cli->json ? cJSON_CreateArray() : NULL;
+    int rc = record_each(st, cli->json ? list_json : list_text, list, &err);
+
+    if (rc != 0) {
+        cJSON_Delete(list);
+        return cli_fail(&err);
+    }
+    return cli->json ? cli_print_json(list) : 0;
+}
+
+static void show_text(const cJSON *o)
+{
+    const cJSON *item;
+
+    cJSON_ArrayForEach(item, o)
+    {
+        if (cJSON_IsString(item))
+            printf("%-12s %s\n", item->string, item->valuestring);
+        else if (cJSON_IsNumber(item))
+            printf("%-12s %.0f\n", item->string, item->valuedouble);
+        else if (!cJSON_IsNull(item) && strcmp(item->string, "request")) {
+            char *text = cJSON_PrintUnformatted(item);
+
+            printf("%-12s %s\n", item->string, text ? text : "");
+            cJSON_free(text);
+        }
+    }
+}
+
+static int do_show(struct cli *cli, struct store *st, const char *uuid)
+{
+    struct export_record r;
+    struct sp_err err = {0};
+    cJSON *o;
+
+    if (record_load(st, uuid, &r, &err) != 0)
+        return cli_fail(&err);
+    o = record_to_json(&r);
+    record_free(&r);
+    if (cli->json)
+        return cli_print_json(o);
+    show_text(o);
+    cJSON_Delete(o);
+    return 0;
+}
+
+/* cancel and retry: a state change of the record and its job together. */
+static int change(struct store *st, const char *uuid, int retry)
+{
+    struct export_record r;
+    struct sp_err err = {0};
+    int active;
+
+    if (record_load(st, uuid, &r, &err) != 0)
+        return cli_fail(&err);
+    active = !strcmp(r.state, "queued") || !strcmp(r.state, "running");
+    if (retry ? active || !strcmp(r.state, "ready") : !active) {
+        sp_err_set(&err, SP_EUSAGE, "export %s is %s; only %s", r.uuid,
+                   r.state,
+                   retry ? "failed or cancelled exports can be retried"
+                         : "queued or running exports can be cancelled");
+        record_free(&r);
+        return cli_fail(&err);
+    }
+    if (store_begin(st, &err) != 0 ||
+        (retry ? jobs_requeue(st, "export", r.uuid, &err)
+               : jobs_cancel(st, "export", r.uuid, &err)) != 0 ||
+        record_mark_state(st, r.uuid, retry ? "queued" : "cancelled", &err) ||
+        store_commit(st, &err) != 0) {
+        store_rollback(st);
+        record_free(&r);
+        return cli_fail(&err);
+    }
+    printf("%s %s\n", r.uuid, retry ? "queued" : "cancelled");
+    record_free(&r);
+    return 0;
+}
+
+/* "30d", "12h", "15m", "90s" or plain seconds. */
+static int parse_duration(const char *s, int64_t *ns)
+{
+    char *end;
+    double n = strtod(s, &end);
+    double unit = 1;
+
+    if (end == s || n < 0)
+        return -1;
+    if (*end == 'd')
+        unit = 86400;
+    else if (*end == 'h')
+        unit = 3600;
+    else if (*end == 'm')
+        unit = 60;
+    else if (*end != 's' && *end != '\0')
+        return -1;
+    if (*end && end[1])
+        return -1;
+    *ns = (int64_t)(n * unit * 1e9);
+    return 0;
+}
+
+static int do_prune(struct cli *cli, struct store *st, int argc, char **argv)
+{
+    struct sp_err err = {0};
+    int64_t age = 30LL * 86400 * 1000000000LL, n = 0;
+
+    if (argc == 2 && !strcmp(argv[0], "--older-than")) {
+        if (parse_duration(argv[1], &age) != 0)
+            return cli_usage("exports", "--older-than takes 30d, 12h, 15m, "
+                                        "90s or seconds");
+    } else if (argc == 1 && !strncmp(argv[0], "--older-than=", 13)) {
+        if (parse_duration(argv[0] + 13, &age) != 0)
+            return cli_usage("exports", "--older-than takes 30d, 12h, 15m, "
+                                        "90s or seconds");
+    } else if (argc != 0) {
+        return cli_usage("exports", "prune takes only --older-than");
+    }
+    if (record_prune(st, sp_time_now_ns() - age, &n, &err) != 0)
+        return cli_fail(&err);
+    if (cli->json) {
+        cJSON *o = cJSON_CreateObject();
+
+        cJSON_AddNumberToObject(o, "pruned", (double)n);
+        return cli_print_json(o);
+    }
+    printf("pruned %lld export%s\n", (long long)n, n == 1 ? "" : "s");
+    return 0;
+}
+
+static int dispatch(struct cli *cli, struct store *st, int argc, char **argv)
+{
+    const char *verb = argv[1];
+
+    if (!strcmp(verb, "list") && argc == 2)
+        return do_list(cli, st);
+    if (!strcmp(verb, "prune"))
+        return do_prune(cli, st, argc - 2, argv + 2);
+    if (argc != 3)
+        return cli_usage("exports", "%s takes one UUID", verb);
+    if (!strcmp(verb, "show"))
+        return do_show(cli, st, argv[2]);
+    if (!strcmp(verb, "cancel"))
+        return change(st, argv[2], 0);
+    if (!strcmp(verb, "retry"))
+        return change(st, argv[2], 1);
+    return cli_usage("exports", "unknown action \"%s\"", verb);
+}
+
+int cmd_exports(struct cli *cli, int argc, char **argv)
+{
+    struct store *st = NULL;
+    int rc;
+
+    if (argc < 2 || !strcmp(argv[1], "--help")) {
+        fputs(EXPORTS_HELP, argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    if ((rc = cli_open_store(cli, &st, 0)) != 0)
+        return rc;
+    rc = dispatch(cli, st, argc, argv);
+    store_close(st);
+    return rc;
+}

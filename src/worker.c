@@ -1,0 +1,194 @@
+/* worker.c: runs one claimed job: an export from its record's request to a
+ * file in place, renewing the lease as pages go by; failures become retries
+ * or a failed record. Knows jobs, records and the export runner. */
+#include "worker.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "export/record.h"
+#include "export/request.h"
+#include "export/run.h"
+#include "jobs.h"
+#include "plugin.h"
+#include "store.h"
+#include "util/time.h"
+
+void worker_init(struct worker *w)
+{
+    memset(w, 0, sizeof(*w));
+    jobs_owner_name(w->owner, sizeof(w->owner));
+}
+
+static void say(struct worker *w, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void say(struct worker *w, const char *fmt, ...)
+{
+    char line[768];
+    va_list ap;
+
+    if (!w->log)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof(line), fmt, ap);
+    va_end(ap);
+    w->log(w->log_arg, line);
+}
+
+struct running {
+    struct store *st;
+    struct worker *w;
+    const struct job *job;
+    int64_t renew_at_ns;
+};
+
+/* After each page: stop if asked to, renew the lease a third of the way
+ * through it, and give it up if it is no longer ours. */
+static int tick(void *arg, const struct export_stats *s, struct sp_err *err)
+{
+    struct running *r = arg;
+    int64_t now = sp_time_now_ns();
+
+    if (r->w->stop && *r->w->stop)
+        return sp_err_set(err, SP_EFAIL, "stopped by a signal");
+    if (r->w->progress)
+        r->w->progress(r->w->progress_arg, s);
+    if (now < r->renew_at_ns)
+        return 0;
+    r->renew_at_ns = now + jobs_lease_ns() / 3;
+    return jobs_renew(r->st, r->job, err);
+}
+
+/* Lease check, rename and the ready record in one transaction: only the
+ * holder of the lease puts a file in place. */
+static int finish_ready(struct store *st, const struct job *job,
+                        const struct export_record *rec, const char *tmp,
+                        const struct export_stats *stats, const char *sha256,
+                        struct sp_err *err)
+{
+    if (store_begin(st, err) != 0)
+        return -1;
+    if (jobs_done(st, job, err) != 0 ||
+        export_place(tmp, rec->path, err) != 0 ||
+        record_mark_ready(st, rec->uuid, stats, sha256, err) != 0) {
+        store_rollback(st);
+        return -1;
+    }
+    return store_commit(st, err);
+}
+
+static int finish_failed(struct store *st, struct worker *w,
+                         const struct job *job, const char *error,
+                         int retryable)
+{
+    struct sp_err err = {0};
+    int final = 0;
+
+    if (store_begin(st, &err) != 0)
+        return -1;
+    if (jobs_fail(st, job, error, retryable, 0, &final, &err) != 0 ||
+        record_mark_failed(st, job->ref, error, final, &err) != 0) {
+        store_rollback(st);
+        say(w, "export %s: %s", job->ref, err.msg);
+        return -1;
+    }
+    if (store_commit(st, &err) != 0)
+        return -1;
+    say(w, "export %s %s (attempt %d of %d): %s", job->ref,
+        final ? "failed" : "will be retried", job->attempts,
+        job->max_attempts, error);
+    return 0;
+}
+
+static int produce(struct store *st, struct worker *w, const struct job *job,
+                   const struct export_record *rec, struct sp_err *err)
+{
+    struct export_args a;
+    struct plugin *plugin = NULL;
+    struct running r = {.st = st, .w = w, .job = job};
+    struct export_output out = {0};
+    struct export_stats stats;
+    char *tmp = NULL;
+    int rc = -1;
+
+    export_args_init(&a);
+    if (request_from_json(rec->request, &a, err) != 0 ||
+        plugin_open(&plugin, PLUGIN_OUTPUT, rec->format, err) != 0 ||
+        record_mark_running(st, rec->uuid, job->attempts, err) != 0)
+        goto done;
+    out.plugin = plugin;
+    out.options = a.options;
+    out.n_options = a.n_options;
+    out.path = rec->path;
+    out.want_sha256 = 1;
+    out.tick = tick;
+    out.tick_arg = &r;
+    a.req.cutoff_seq = rec->cutoff_seq;
+    export_clean_temps(rec->path); /* left by an attempt that crashed */
+    r.renew_at_ns = sp_time_now_ns() + jobs_lease_ns() / 3;
+    if (export_to_temp(st, &a.req, &out, &stats, &tmp, err) != 0)
+        goto done;
+    rc = finish_ready(st, job, rec, tmp, &stats, out.sha256, err);
+    if (rc == 0)
+        say(w, "export %s ready: %llu rows, %llu bytes, %s", rec->uuid,
+            (unsigned long long)stats.rows, (unsigned long long)stats.bytes,
+            rec->path);
+done:
+    if (tmp) {
+        unlink(tmp);
+        free(tmp);
+    }
+    plugin_close(plugin);
+    export_args_free(&a);
+    return rc;
+}
+
+static int run_export_job(struct store *st, struct worker *w,
+                          const struct job *job, struct sp_err *store_err)
+{
+    struct export_record rec;
+    struct sp_err err = {0};
+    int rc;
+
+    if (record_load(st, job->ref, &rec, &err) != 0) {
+        if (err.kind != SP_ESTORE)
+            return finish_failed(st, w, job, err.msg, 0);
+        *store_err = err;
+        return -1;
+    }
+    if (job->attempts > job->max_attempts) {
+        rc = finish_failed(st, w, job,
+                           "the worker running its last attempt stopped",
+                           0);
+    } else if (produce(st, w, job, &rec, &err) == 0) {
+        rc = 0;
+    } else if (w->stop && *w->stop) {
+        rc = jobs_release(st, job, &err); /* another worker takes it over */
+        say(w, "export %s released: %s", job->ref, err.msg);
+    } else {
+        rc = finish_failed(st, w, job, err.msg, err.kind != SP_EUSAGE);
+    }
+    record_free(&rec);
+    return rc;
+}
+
+int worker_step(struct store *st, struct worker *w, const char *only_ref,
+                int *ran, struct sp_err *err)
+{
+    struct job job;
+    int got = jobs_claim(st, w->owner, only_ref, &job, err);
+
+    *ran = got == 1;
+    if (got != 1)
+        return got;
+    if (strcmp(job.kind, "export") == 0)
+        return run_export_job(st, w, &job, err) == 0 || err->kind != SP_ESTORE
+                   ? 0
+                   : -1;
+    /* A kind this spanport does not know (a newer one queued it). */
+    return finish_failed(st, w, &job, "unknown job kind", 0);
+}
