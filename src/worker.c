@@ -104,6 +104,20 @@ static int finish_failed(struct store *st, struct worker *w,
     return 0;
 }
 
+/* A graceful stop: the job and its record go back to the queue. */
+static int release(struct store *st, const struct job *job,
+                   struct sp_err *err)
+{
+    if (store_begin(st, err) != 0)
+        return -1;
+    if (jobs_release(st, job, err) != 0 ||
+        record_mark_state(st, job->ref, "queued", err) != 0) {
+        store_rollback(st);
+        return -1;
+    }
+    return store_commit(st, err);
+}
+
 static int produce(struct store *st, struct worker *w, const struct job *job,
                    const struct export_record *rec, struct sp_err *err)
 {
@@ -167,8 +181,8 @@ static int run_export_job(struct store *st, struct worker *w,
     } else if (produce(st, w, job, &rec, &err) == 0) {
         rc = 0;
     } else if (w->stop && *w->stop) {
-        rc = jobs_release(st, job, &err); /* another worker takes it over */
         say(w, "export %s released: %s", job->ref, err.msg);
+        rc = release(st, job, &err); /* another worker takes it over */
     } else {
         rc = finish_failed(st, w, job, err.msg, err.kind != SP_EUSAGE);
     }
