@@ -5,9 +5,10 @@
 # servers received again, in Python (email parser, hmac, JSON Schema).
 #
 # Environment (all optional under `make check`):
-#   NOTIFY_PLUGIN_DIR  where smtp.so and webhook.so are
-#                      (default: the first entry of SPANPORT_PLUGIN_PATH)
-#   TEST_NOTIFY        the driver (default: $top_builddir/tests/unit/test_notify)
+#   NOTIFY_PLUGIN_DIR  where smtp.so and webhook.so are (default: the first
+#                      entry of SPANPORT_PLUGIN_PATH, else plugins/.libs)
+#   KEEP_WORK          set to keep the servers' records and logs
+#   TEST_NOTIFY        the driver (default: tests/unit/test_notify)
 #   PYTHON3            a python3 that may have jsonschema, for the schema pass
 # Exit 77 (skipped) when /usr/bin/python3 cannot import aiosmtpd.
 set -u
@@ -26,7 +27,8 @@ if ! "$SYS_PY" -c 'import aiosmtpd' 2>/dev/null; then
     exit 77
 fi
 
-NOTIFY_PLUGIN_DIR=${NOTIFY_PLUGIN_DIR:-${SPANPORT_PLUGIN_PATH%%:*}}
+plugin_path=${SPANPORT_PLUGIN_PATH:-$builddir/plugins/.libs}
+NOTIFY_PLUGIN_DIR=${NOTIFY_PLUGIN_DIR:-${plugin_path%%:*}}
 TEST_NOTIFY=${TEST_NOTIFY:-$builddir/tests/unit/test_notify}
 for f in "$NOTIFY_PLUGIN_DIR/smtp.so" "$NOTIFY_PLUGIN_DIR/webhook.so" \
     "$TEST_NOTIFY"; do
@@ -38,12 +40,13 @@ done
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/spanport-notify.XXXXXX") || exit 1
 pids=
+# shellcheck disable=SC2317 # called by the trap
 cleanup() {
     for pid in $pids; do
         kill "$pid" 2>/dev/null
     done
     wait 2>/dev/null
-    rm -rf "$work"
+    [ -n "${KEEP_WORK:-}" ] || rm -rf "$work"
 }
 trap cleanup EXIT
 trap 'exit 1' HUP INT TERM
@@ -53,6 +56,7 @@ trap 'exit 1' HUP INT TERM
 start() {
     name=$1
     shift
+    : >"$work/$name.port"
     "$@" >"$work/$name.port" 2>"$work/$name.log" &
     pids="$pids $!"
     i=0

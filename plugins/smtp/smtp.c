@@ -1,0 +1,529 @@
+/* plugins/smtp/smtp.c: the smtp notifier: its config, checks and delivery.
+ * Knows spanport-plugin.h, cJSON and libcurl; the text is smtp_message.c's. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cjson/cJSON.h>
+#include <curl/curl.h>
+#include <spanport-plugin.h>
+
+#include "smtp_message.h"
+
+#define SMTP_VERSION "0.1.0"
+#define SMTP_TIMEOUT_DEFAULT_S 60
+#define SMTP_TIMEOUT_MAX_S 3600
+#define SMTP_ADDR_MAX 254 /* RFC 5321 4.5.3.1.3, the path less "<>" */
+#define SMTP_LOCAL_MAX 64
+#define SMTP_SHOWN_MAX 80 /* bytes of a bad value echoed in a message */
+
+struct smtp_config {
+    cJSON *root;          /* owns every string below */
+    const char *url;      /* smtp://HOST[:PORT] or smtps://HOST[:PORT] */
+    const char *from;     /* envelope and From: address */
+    const char *username; /* NULL: no AUTH */
+    const char *password; /* the host merges SPANPORT_SMTP_PASSWORD in */
+    const char *ca_file;  /* NULL: the system's CA store */
+    const char *subject_ready;
+    const char *subject_failed;
+    int starttls; /* smtp:// must upgrade with STARTTLS or fail */
+    int smtps;    /* implicit TLS, from the url */
+    long timeout_s;
+};
+
+enum cfg_kind { CFG_STRING, CFG_BOOL, CFG_SECONDS };
+
+/* Every key the smtp section may hold: an unknown one is a typo. */
+static const struct cfg_key {
+    const char *name;
+    enum cfg_kind kind;
+    size_t offset;
+} smtp_keys[] = {
+    {"url", CFG_STRING, offsetof(struct smtp_config, url)},
+    {"starttls", CFG_BOOL, offsetof(struct smtp_config, starttls)},
+    {"from", CFG_STRING, offsetof(struct smtp_config, from)},
+    {"username", CFG_STRING, offsetof(struct smtp_config, username)},
+    {"password", CFG_STRING, offsetof(struct smtp_config, password)},
+    {"ca_file", CFG_STRING, offsetof(struct smtp_config, ca_file)},
+    {"timeout_seconds", CFG_SECONDS, offsetof(struct smtp_config, timeout_s)},
+    {"subject_ready", CFG_STRING, offsetof(struct smtp_config, subject_ready)},
+    {"subject_failed", CFG_STRING,
+     offsetof(struct smtp_config, subject_failed)},
+};
+
+#define SMTP_KEY_NAMES                                                         \
+    "url, starttls, from, username, password, ca_file, timeout_seconds, "      \
+    "subject_ready, subject_failed"
+
+static int smtp_fail(char *err, size_t errlen, int status, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static int smtp_fail(char *err, size_t errlen, int status, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+
+    va_start(ap, fmt);
+    n = snprintf(err, errlen, "smtp: ");
+    if (n >= 0 && (size_t)n < errlen)
+        vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
+    va_end(ap);
+    return status;
+}
+
+/* A copy of s fit to quote in a one-line message: control bytes become
+ * '?', and a long value is cut. Never used on a secret. */
+static const char *shown(const char *s, char *out, size_t outlen)
+{
+    size_t i;
+
+    for (i = 0; s[i] && i + 1 < outlen; i++) {
+        out[i] = s[i];
+        if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+            out[i] = '?';
+    }
+    out[i] = '\0';
+    return out;
+}
+
+static int cfg_set(struct smtp_config *c, const struct cfg_key *k,
+                   const cJSON *item, char *err, size_t errlen)
+{
+    char *field = (char *)c + k->offset;
+    double v = item->valuedouble;
+
+    if (cJSON_IsNull(item))
+        return SP_OK; /* null is unset, as if the key were absent */
+    if (k->kind == CFG_STRING) {
+        if (!cJSON_IsString(item))
+            return smtp_fail(err, errlen, SP_ERROR,
+                             "config: \"%s\" must be a string", k->name);
+        /* "" is unset: an empty SPANPORT_SMTP_PASSWORD sets no password */
+        *(const char **)field = *item->valuestring ? item->valuestring : NULL;
+    } else if (k->kind == CFG_BOOL) {
+        if (!cJSON_IsBool(item))
+            return smtp_fail(err, errlen, SP_ERROR,
+                             "config: \"%s\" must be true or false", k->name);
+        *(int *)field = cJSON_IsTrue(item);
+    } else {
+        if (!cJSON_IsNumber(item) || v < 1 || v > SMTP_TIMEOUT_MAX_S ||
+            v != (double)(long)v)
+            return smtp_fail(err, errlen, SP_ERROR,
+                             "config: \"%s\" must be a whole number of "
+                             "seconds from 1 to %d",
+                             k->name, SMTP_TIMEOUT_MAX_S);
+        *(long *)field = (long)v;
+    }
+    return SP_OK;
+}
+
+/* Parses the smtp section. The text is never quoted in a message: it may
+ * hold the password. c->root is set (or NULL) whatever the outcome. */
+static int smtp_config_load(const char *json, struct smtp_config *c, char *err,
+                            size_t errlen)
+{
+    const cJSON *item;
+    size_t i, n_keys = sizeof smtp_keys / sizeof smtp_keys[0];
+
+    memset(c, 0, sizeof *c);
+    c->timeout_s = SMTP_TIMEOUT_DEFAULT_S;
+    c->root = cJSON_Parse(json ? json : "{}");
+    if (!cJSON_IsObject(c->root))
+        return smtp_fail(err, errlen, SP_ERROR,
+                         "config: the smtp section is not a JSON object; "
+                         "fix the config file");
+    cJSON_ArrayForEach(item, c->root)
+    {
+        for (i = 0; i < n_keys; i++)
+            if (strcmp(item->string, smtp_keys[i].name) == 0)
+                break;
+        if (i == n_keys)
+            return smtp_fail(err, errlen, SP_ERROR,
+                             "config: unknown key \"%.40s\" in the smtp "
+                             "section; known keys: " SMTP_KEY_NAMES,
+                             item->string);
+        if (cfg_set(c, &smtp_keys[i], item, err, errlen) != SP_OK)
+            return SP_ERROR;
+    }
+    return SP_OK;
+}
+
+static int is_atext(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9') ||
+           (c != '\0' && strchr("!#$%&'*+-/=?^_`{|}~", c) != NULL);
+}
+
+static int is_domain_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9') || c == '-' || c == '.';
+}
+
+/* NULL when a is a plain addr-spec (dot-atom@host.name), else what is
+ * wrong. Quoted local parts, address literals and non-ASCII (SMTPUTF8)
+ * are refused: none is needed to reach a person, and each is a way to
+ * smuggle a line break or a second recipient into the envelope. */
+static const char *address_problem(const char *a)
+{
+    const char *at = strrchr(a, '@'), *p;
+    size_t n = strlen(a);
+
+    if (n > SMTP_ADDR_MAX)
+        return "is longer than 254 bytes";
+    if (!at || at == a || at[1] == '\0')
+        return "is not of the form name@host";
+    if ((size_t)(at - a) > SMTP_LOCAL_MAX)
+        return "has more than 64 bytes before the @";
+    for (p = a; p < at; p++)
+        if (!is_atext(*p) && *p != '.')
+            return "has a character before the @ that needs quoting or "
+                   "SMTPUTF8 (neither is supported)";
+    for (p = at + 1; *p; p++)
+        if (!is_domain_char(*p))
+            return "has a host after the @ that is not letters, digits, "
+                   "'-' and '.'";
+    if (a[0] == '.' || at[-1] == '.' || at[1] == '.' || a[n - 1] == '.' ||
+        strstr(a, ".."))
+        return "has an empty part between dots";
+    return NULL;
+}
+
+/* The url is not quoted when it does not parse or holds a user name: it
+ * may hold a password then. */
+static int url_check(struct smtp_config *c, char *err, size_t errlen)
+{
+    CURLU *u = curl_url();
+    char *scheme = NULL, *user = NULL, *password = NULL, *host = NULL;
+    int rc = SP_ERROR;
+
+    if (!u) {
+        rc = smtp_fail(err, errlen, SP_RETRY, "out of memory");
+        goto done;
+    }
+    if (curl_url_set(u, CURLUPART_URL, c->url, CURLU_NON_SUPPORT_SCHEME) ||
+        curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) ||
+        curl_url_get(u, CURLUPART_HOST, &host, 0)) {
+        smtp_fail(err, errlen, SP_ERROR,
+                  "config: \"url\" is not a URL; write smtp://HOST:PORT or "
+                  "smtps://HOST:PORT");
+        goto done;
+    }
+    if (curl_url_get(u, CURLUPART_USER, &user, 0) == CURLUE_OK ||
+        curl_url_get(u, CURLUPART_PASSWORD, &password, 0) == CURLUE_OK) {
+        smtp_fail(err, errlen, SP_ERROR,
+                  "config: \"url\" must not hold a user name or password; "
+                  "set smtp.username and SPANPORT_SMTP_PASSWORD instead");
+        goto done;
+    }
+    if (strcmp(scheme, "smtp") != 0 && strcmp(scheme, "smtps") != 0) {
+        smtp_fail(err, errlen, SP_ERROR,
+                  "config: url %s: the scheme must be smtp:// or smtps://",
+                  c->url);
+        goto done;
+    }
+    c->smtps = strcmp(scheme, "smtps") == 0;
+    rc = SP_OK;
+done:
+    curl_free(host);
+    curl_free(password);
+    curl_free(user);
+    curl_free(scheme);
+    curl_url_cleanup(u);
+    return rc;
+}
+
+static int subject_check(const char *key, const char *subject, char *err,
+                         size_t errlen)
+{
+    const char *problem = subject ? smtpmsg_subject_problem(subject) : NULL;
+
+    if (!problem)
+        return SP_OK;
+    return smtp_fail(err, errlen, SP_ERROR, "config: \"%s\" %s", key, problem);
+}
+
+static int smtp_config_check(struct smtp_config *c, char *err, size_t errlen)
+{
+    char buf[SMTP_SHOWN_MAX];
+    const char *problem;
+    int rc;
+
+    if (!c->url)
+        return smtp_fail(err, errlen, SP_ERROR,
+                         "config: no \"url\"; set smtp.url to "
+                         "smtp://HOST:PORT in the config file");
+    rc = url_check(c, err, errlen);
+    if (rc != SP_OK)
+        return rc;
+    if (!c->from)
+        return smtp_fail(err, errlen, SP_ERROR,
+                         "config: no \"from\"; set smtp.from to the address "
+                         "the notifications come from");
+    problem = address_problem(c->from);
+    if (problem)
+        return smtp_fail(err, errlen, SP_ERROR, "config: from address %s %s",
+                         shown(c->from, buf, sizeof buf), problem);
+    if (c->password && !c->username)
+        return smtp_fail(err, errlen, SP_ERROR,
+                         "config: a password is set but no \"username\"; "
+                         "set smtp.username");
+    if (c->username && !c->smtps && !c->starttls)
+        return smtp_fail(err, errlen, SP_ERROR,
+                         "config: a username is set but %s is not encrypted;"
+                         " use smtps:// or set \"starttls\": true, so the "
+                         "password never crosses the network in clear",
+                         c->url);
+    if (subject_check("subject_ready", c->subject_ready, err, errlen) ||
+        subject_check("subject_failed", c->subject_failed, err, errlen))
+        return SP_ERROR;
+    return SP_OK;
+}
+
+/* Loads and checks the config and the target; on any return c->root must
+ * be freed with cJSON_Delete. */
+static int smtp_setup(const struct sp_notify_info *info, struct smtp_config *c,
+                      char *err, size_t errlen)
+{
+    const char *target = info->target ? info->target : "";
+    const char *problem;
+    char buf[SMTP_SHOWN_MAX];
+
+    int rc = smtp_config_load(info->config_json, c, err, errlen);
+
+    if (rc == SP_OK)
+        rc = smtp_config_check(c, err, errlen);
+    if (rc != SP_OK)
+        return rc;
+    if (!*target)
+        return smtp_fail(err, errlen, SP_ERROR,
+                         "no address to write to; use --notify "
+                         "smtp:someone@example.org");
+    problem = address_problem(target);
+    if (problem)
+        return smtp_fail(err, errlen, SP_ERROR, "target address %s %s",
+                         shown(target, buf, sizeof buf), problem);
+    return SP_OK;
+}
+
+static int smtp_check(const struct sp_notify_info *info, char *err,
+                      size_t errlen)
+{
+    struct smtp_config c;
+    int rc = smtp_setup(info, &c, err, errlen);
+
+    cJSON_Delete(c.root);
+    return rc;
+}
+
+/* ---- delivery ----------------------------------------------------------- */
+
+struct smtp_upload {
+    const char *data;
+    size_t len;
+    size_t off;
+};
+
+static size_t smtp_read(char *buf, size_t size, size_t nitems, void *userp)
+{
+    struct smtp_upload *up = userp;
+    size_t n = size * nitems;
+
+    if (n > up->len - up->off)
+        n = up->len - up->off;
+    memcpy(buf, up->data + up->off, n);
+    up->off += n;
+    return n;
+}
+
+/* Failures that trying again cannot mend: the rest (connection refused,
+ * timeouts, resets, TLS handshakes cut short) are worth another try. */
+static int curl_failure_is_permanent(CURLcode cc)
+{
+    switch (cc) {
+    case CURLE_UNSUPPORTED_PROTOCOL:
+    case CURLE_URL_MALFORMAT:
+    case CURLE_NOT_BUILT_IN:
+    case CURLE_LOGIN_DENIED:
+    case CURLE_USE_SSL_FAILED:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_ENGINE_NOTFOUND:
+    case CURLE_FILESIZE_EXCEEDED:
+    case CURLE_REMOTE_ACCESS_DENIED:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* Maps a finished transfer to SP_OK, SP_RETRY or SP_ERROR. reply is the
+ * server's last SMTP reply code (0 when none): 4xx says "later", 5xx
+ * "never" (RFC 5321 4.2.1). detail is libcurl's error text. */
+static int smtp_outcome(const struct smtp_config *c, const char *to,
+                        CURLcode cc, long reply, const char *detail, char *err,
+                        size_t errlen)
+{
+    const char *why = *detail ? detail : curl_easy_strerror(cc);
+
+    if (cc == CURLE_OK)
+        return SP_OK;
+    if (cc == CURLE_LOGIN_DENIED)
+        return smtp_fail(err, errlen, SP_ERROR,
+                         "%s: login as \"%s\" refused (%s); check "
+                         "smtp.username and SPANPORT_SMTP_PASSWORD",
+                         c->url, c->username ? c->username : "", why);
+    if (cc == CURLE_USE_SSL_FAILED)
+        return smtp_fail(err, errlen, SP_ERROR,
+                         "%s: starttls is required but the server does not "
+                         "offer STARTTLS (%s); use smtps:// or a server "
+                         "that offers it",
+                         c->url, why);
+    if (reply >= 500 && reply <= 599)
+        return smtp_fail(err, errlen, SP_ERROR,
+                         "%s: the server refused the message to %s (%s); "
+                         "check the addresses and the server's policy",
+                         c->url, to, why);
+    if (reply >= 400 && reply <= 499)
+        return smtp_fail(err, errlen, SP_RETRY,
+                         "%s: the server deferred the message to %s (%s); "
+                         "it may take it later",
+                         c->url, to, why);
+    if (curl_failure_is_permanent(cc))
+        return smtp_fail(err, errlen, SP_ERROR, "%s: cannot send to %s: %s",
+                         c->url, to, why);
+    return smtp_fail(err, errlen, SP_RETRY,
+                     "%s: cannot send to %s: %s; is the server up?", c->url, to,
+                     why);
+}
+
+/* Never CURLOPT_VERBOSE: its trace would show the AUTH exchange. */
+static CURLcode smtp_setopts(CURL *curl, const struct smtp_config *c,
+                             const char *from, struct curl_slist *rcpt,
+                             struct smtp_upload *up, char *errbuf)
+{
+    int tls = c->starttls || c->smtps;
+    CURLcode cc = curl_easy_setopt(curl, CURLOPT_URL, c->url);
+
+    if (!cc)
+        cc = curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+    if (!cc)
+        cc = curl_easy_setopt(curl, CURLOPT_MAIL_FROM, from);
+    if (!cc)
+        cc = curl_easy_setopt(curl, CURLOPT_MAIL_RCPT, rcpt);
+    if (!cc)
+        cc = curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
+    if (!cc)
+        cc = curl_easy_setopt(curl, CURLOPT_READFUNCTION, smtp_read);
+    if (!cc)
+        cc = curl_easy_setopt(curl, CURLOPT_READDATA, up);
+    if (!cc)
+        cc = curl_easy_setopt(curl, CURLOPT_INFILESIZE_LARGE,
+                              (curl_off_t)up->len);
+    if (!cc)
+        cc = curl_easy_setopt(curl, CURLOPT_USE_SSL,
+                              (long)(tls ? CURLUSESSL_ALL : CURLUSESSL_NONE));
+    if (!cc && c->username)
+        cc = curl_easy_setopt(curl, CURLOPT_USERNAME, c->username);
+    if (!cc && c->password)
+        cc = curl_easy_setopt(curl, CURLOPT_PASSWORD, c->password);
+    if (!cc && c->ca_file)
+        cc = curl_easy_setopt(curl, CURLOPT_CAINFO, c->ca_file);
+    if (!cc)
+        cc = curl_easy_setopt(curl, CURLOPT_TIMEOUT, c->timeout_s);
+    if (!cc)
+        cc = curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    if (!cc)
+        cc = curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
+    return cc;
+}
+
+static int smtp_send(const struct smtp_config *c, const char *to,
+                     const char *msg, size_t len, char *err, size_t errlen)
+{
+    struct smtp_upload up = {msg, len, 0};
+    char errbuf[CURL_ERROR_SIZE] = "";
+    char from[SMTP_ADDR_MAX + 3], rcpt_addr[SMTP_ADDR_MAX + 3];
+    struct curl_slist *rcpt = NULL;
+    CURL *curl = NULL;
+    CURLcode cc;
+    long reply = 0;
+    int rc;
+
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+        return smtp_fail(err, errlen, SP_RETRY, "cannot start libcurl");
+    snprintf(from, sizeof from, "<%s>", c->from);
+    snprintf(rcpt_addr, sizeof rcpt_addr, "<%s>", to);
+    curl = curl_easy_init();
+    rcpt = curl_slist_append(NULL, rcpt_addr);
+    if (!curl || !rcpt) {
+        rc = smtp_fail(err, errlen, SP_RETRY, "out of memory");
+        goto done;
+    }
+    cc = smtp_setopts(curl, c, from, rcpt, &up, errbuf);
+    if (cc == CURLE_OK)
+        cc = curl_easy_perform(curl);
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &reply);
+    rc = smtp_outcome(c, to, cc, reply, errbuf, err, errlen);
+done:
+    curl_slist_free_all(rcpt);
+    curl_easy_cleanup(curl);
+    curl_global_cleanup();
+    return rc;
+}
+
+static int smtp_notify(struct sp_notify_info *info, const struct sp_event *ev,
+                       char *err, size_t errlen)
+{
+    struct smtp_config c;
+    struct smtpmsg_head h = {0};
+    const char *state = ev->state ? ev->state : "";
+    char *msg = NULL;
+    size_t len = 0;
+    int rc;
+
+    info->retry_after_seconds = 0;
+    rc = smtp_setup(info, &c, err, errlen);
+    if (rc != SP_OK)
+        goto done;
+    if (!ev->delivery_id || !*ev->delivery_id ||
+        (strcmp(state, "ready") != 0 && strcmp(state, "failed") != 0)) {
+        rc = smtp_fail(err, errlen, SP_ERROR,
+                       "the event lacks a delivery_id or its state is not "
+                       "\"ready\" or \"failed\" (a bug in the host)");
+        goto done;
+    }
+    h.from = c.from;
+    h.to = info->target;
+    h.delivery_id = ev->delivery_id;
+    h.date = time(NULL);
+    if (strcmp(state, "ready") == 0)
+        h.subject = c.subject_ready ? c.subject_ready : "Your export is ready!";
+    else
+        h.subject = c.subject_failed ? c.subject_failed : "Your export failed";
+    if (smtpmsg_build(&h, ev, &msg, &len) != 0) {
+        rc = smtp_fail(err, errlen, SP_RETRY, "out of memory");
+        goto done;
+    }
+    rc = smtp_send(&c, info->target, msg, len, err, errlen);
+done:
+    free(msg);
+    cJSON_Delete(c.root);
+    return rc;
+}
+
+SP_PLUGIN_EXPORT const struct sp_notifier_plugin spanport_notifier_plugin = {
+    .abi_version = SP_PLUGIN_ABI_VERSION,
+    .struct_size = sizeof(struct sp_notifier_plugin),
+    .name = "smtp",
+    .version = SMTP_VERSION,
+    .description = "e-mails the export's link or file, or why it failed",
+    .check = smtp_check,
+    .notify = smtp_notify,
+};
