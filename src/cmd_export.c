@@ -16,6 +16,7 @@
 #include "export/run.h"
 #include "export/select.h"
 #include "jobs.h"
+#include "notify.h"
 #include "util/hex.h"
 #include "util/time.h"
 #include "worker.h"
@@ -220,12 +221,12 @@ static int enqueue(struct store *st, struct export_args *a,
         return -1;
     if (record_current_cutoff(st, &rec->cutoff_seq, err) != 0 ||
         record_create(st, rec, err) != 0 ||
+        notify_plan(st, rec->uuid, a->notify, err) != 0 ||
         jobs_enqueue(st, "export", rec->uuid, rec->created_at_ns, NULL,
                      err) != 0) {
         store_rollback(st);
         return -1;
     }
-    (void)a;
     return store_commit(st, err);
 }
 
@@ -269,6 +270,34 @@ static void wait_progress(void *arg, const struct export_stats *s)
     draw_progress(arg, s, NULL);
 }
 
+/* --wait also makes the first attempt of the export's notifications;
+ * retries are left to a worker. */
+static int deliver_now(struct store *st, struct worker *w, const char *uuid,
+                       struct sp_err *err)
+{
+    cJSON *list = notify_deliveries_json(st, uuid);
+    const cJSON *d;
+    int ran, rc = 0;
+
+    cJSON_ArrayForEach(d, list)
+    {
+        const char *id = cJSON_GetStringValue(cJSON_GetObjectItem(d, "id"));
+
+        if (id && (rc = worker_step(st, w, id, &ran, err)) != 0)
+            break;
+    }
+    cJSON_Delete(list);
+    return rc;
+}
+
+static void log_line(void *arg, const char *line)
+{
+    const struct cli *cli = arg;
+
+    if (!cli->quiet)
+        fprintf(stderr, "%s\n", line);
+}
+
 /* --wait: this process runs the job now, as a worker would. */
 static int run_waiting(struct cli *cli, struct store *st, const char *uuid)
 {
@@ -278,9 +307,12 @@ static int run_waiting(struct cli *cli, struct store *st, const char *uuid)
     int ran = 0, rc = 0;
 
     worker_init(&w);
+    w.log = log_line;
+    w.log_arg = cli;
     if (cli_progress_on(cli))
         w.progress = wait_progress;
-    if (worker_step(st, &w, uuid, &ran, &err) != 0)
+    if (worker_step(st, &w, uuid, &ran, &err) != 0 ||
+        deliver_now(st, &w, uuid, &err) != 0)
         return cli_fail(&err);
     if (cli_progress_on(cli))
         fputc('\n', stderr);
@@ -296,9 +328,6 @@ static int run_waiting(struct cli *cli, struct store *st, const char *uuid)
         cJSON_AddStringToObject(o, "path", rec.path);
         cJSON_AddStringToObject(o, "uuid", rec.uuid);
         rc = cli_print_json(o);
-    } else if (!cli->quiet) {
-        fprintf(stderr, "exported %lld rows to %s\n", (long long)rec.rows,
-                rec.path);
     }
     record_free(&rec);
     return rc;
@@ -349,8 +378,11 @@ static int run_export(struct cli *cli, struct store *st,
     int is_sync;
 
     if (export_check_output(&out, &err) != 0 ||
+        notify_check(a->notify, &err) != 0 ||
         route_is_sync(st, &a->req, &is_sync, &err) != 0)
         return cli_fail(&err);
+    if (cJSON_GetArraySize(a->notify) > 0)
+        is_sync = 0; /* a notice needs an export record to tell about */
     return is_sync ? run_sync(cli, st, a, &out) : run_async(cli, st, a, &out);
 }
 

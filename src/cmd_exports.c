@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "export/record.h"
 #include "jobs.h"
+#include "notify.h"
 #include "util/time.h"
 
 static const char EXPORTS_HELP[] =
@@ -33,23 +34,57 @@ static int list_text(void *arg, const struct export_record *r)
     return 0;
 }
 
+struct listing {
+    struct store *st;
+    cJSON *list;
+};
+
+/* The record with its deliveries, as cli.md's `exports --json`. */
+static cJSON *export_json(struct store *st, const struct export_record *r)
+{
+    cJSON *o = record_to_json(r);
+
+    cJSON_AddItemToObject(o, "deliveries",
+                          notify_deliveries_json(st, r->uuid));
+    return o;
+}
+
 static int list_json(void *arg, const struct export_record *r)
 {
-    cJSON_AddItemToArray(arg, record_to_json(r));
+    struct listing *l = arg;
+
+    cJSON_AddItemToArray(l->list, export_json(l->st, r));
     return 0;
 }
 
 static int do_list(struct cli *cli, struct store *st)
 {
     struct sp_err err = {0};
-    cJSON *list = cli->json ? cJSON_CreateArray() : NULL;
-    int rc = record_each(st, cli->json ? list_json : list_text, list, &err);
+    struct listing l = {st, cli->json ? cJSON_CreateArray() : NULL};
+    int rc = record_each(st, cli->json ? list_json : list_text, &l, &err);
 
     if (rc != 0) {
-        cJSON_Delete(list);
+        cJSON_Delete(l.list);
         return cli_fail(&err);
     }
-    return cli->json ? cli_print_json(list) : 0;
+    return cli->json ? cli_print_json(l.list) : 0;
+}
+
+static void show_deliveries(const cJSON *list)
+{
+    const cJSON *d;
+
+    cJSON_ArrayForEach(d, list)
+    {
+        const char *e = cJSON_GetStringValue(cJSON_GetObjectItem(d, "error"));
+
+        printf("%-12s %s:%s %s after %.0f attempt(s)%s%s\n", "delivery",
+               cJSON_GetStringValue(cJSON_GetObjectItem(d, "plugin")),
+               cJSON_GetStringValue(cJSON_GetObjectItem(d, "target")),
+               cJSON_GetStringValue(cJSON_GetObjectItem(d, "state")),
+               cJSON_GetObjectItem(d, "attempts")->valuedouble,
+               e ? ": " : "", e ? e : "");
+    }
 }
 
 static void show_text(const cJSON *o)
@@ -62,6 +97,8 @@ static void show_text(const cJSON *o)
             printf("%-12s %s\n", item->string, item->valuestring);
         else if (cJSON_IsNumber(item))
             printf("%-12s %.0f\n", item->string, item->valuedouble);
+        else if (cJSON_IsArray(item) && !strcmp(item->string, "deliveries"))
+            show_deliveries(item);
         else if (!cJSON_IsNull(item) && strcmp(item->string, "request")) {
             char *text = cJSON_PrintUnformatted(item);
 
@@ -79,7 +116,7 @@ static int do_show(struct cli *cli, struct store *st, const char *uuid)
 
     if (record_load(st, uuid, &r, &err) != 0)
         return cli_fail(&err);
-    o = record_to_json(&r);
+    o = export_json(st, &r);
     record_free(&r);
     if (cli->json)
         return cli_print_json(o);

@@ -13,6 +13,7 @@
 #include "export/request.h"
 #include "export/run.h"
 #include "jobs.h"
+#include "notify.h"
 #include "plugin.h"
 #include "store.h"
 #include "util/time.h"
@@ -74,7 +75,8 @@ static int finish_ready(struct store *st, const struct job *job,
         return -1;
     if (jobs_done(st, job, err) != 0 ||
         export_place(tmp, rec->path, err) != 0 ||
-        record_mark_ready(st, rec->uuid, stats, sha256, err) != 0) {
+        record_mark_ready(st, rec->uuid, stats, sha256, err) != 0 ||
+        notify_enqueue(st, rec->uuid, err) != 0) {
         store_rollback(st);
         return -1;
     }
@@ -91,7 +93,8 @@ static int finish_failed(struct store *st, struct worker *w,
     if (store_begin(st, &err) != 0)
         return -1;
     if (jobs_fail(st, job, error, retryable, 0, &final, &err) != 0 ||
-        record_mark_failed(st, job->ref, error, final, &err) != 0) {
+        record_mark_failed(st, job->ref, error, final, &err) != 0 ||
+        (final && notify_enqueue(st, job->ref, &err) != 0)) {
         store_rollback(st);
         say(w, "export %s: %s", job->ref, err.msg);
         return -1;
@@ -203,6 +206,13 @@ int worker_step(struct store *st, struct worker *w, const char *only_ref,
         return run_export_job(st, w, &job, err) == 0 || err->kind != SP_ESTORE
                    ? 0
                    : -1;
+    if (strcmp(job.kind, "delivery") == 0) {
+        char line[768] = "";
+        int rc = notify_run(st, &job, line, sizeof(line), err);
+
+        say(w, "%s", line);
+        return rc;
+    }
     /* A kind this spanport does not know (a newer one queued it). */
     return finish_failed(st, w, &job, "unknown job kind", 0);
 }

@@ -287,6 +287,8 @@ static int reader_text(struct reader *r, const char *in, size_t len,
     int rc = otlp_text_prepare(&r->text, in, len, OTLP_MAX_DEPTH, why,
                                sizeof(why));
 
+    if (by_line) /* in is r->doc: the prepared copy is all we need now */
+        sp_buf_free(&r->doc);
     if (rc == -2)
         return sp_err_set(r->err, SP_ENOMEM, "%s:%llu: %s",
                           input_name(r->ctx->in), (unsigned long long)line,
@@ -357,10 +359,11 @@ static int reader_line_is_record(struct reader *r, const char *s, size_t n)
     if (v)
         whole = reader_skip_space(end, stop) == stop;
     cJSON_Delete(v);
-    s = reader_skip_space(s, s + n);
-    while (n > 0 && strchr(" \t\r", s[n - 1]))
-        n--;
-    return whole || (s[0] == '{' && s[n - 1] == '}' && n > 1);
+    stop = s + n;
+    s = reader_skip_space(s, stop);
+    while (stop > s && (stop[-1] == ' ' || stop[-1] == '\t'))
+        stop--;
+    return whole || (stop - s > 1 && s[0] == '{' && stop[-1] == '}');
 }
 
 static int reader_ndjson(struct reader *r, char *line, size_t len)
