@@ -10,7 +10,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "config.h"
+#include "settings.h"
 #include "export/record.h"
 #include "jobs.h"
 #include "plugin.h"
@@ -27,7 +27,7 @@ static const char *split(const char *spec, char *name, size_t cap)
     return spec[n] ? spec + n + 1 : "";
 }
 
-static int check_one(const struct config *cfg, const char *spec,
+static int check_one(const struct settings *cfg, const char *spec,
                      struct sp_err *err)
 {
     struct sp_notify_info info = {0};
@@ -39,7 +39,7 @@ static int check_one(const struct config *cfg, const char *spec,
     info.target = split(spec, name, sizeof(name));
     if (plugin_open(&p, PLUGIN_NOTIFIER, name, err) != 0)
         return -1;
-    section = config_section(cfg, name);
+    section = settings_section(cfg, name);
     info.config_json = section ? section : "{}";
     if (p->d.notifier.check &&
         p->d.notifier.check(&info, msg, sizeof(msg)) != SP_OK)
@@ -52,14 +52,14 @@ static int check_one(const struct config *cfg, const char *spec,
 
 int notify_check(const cJSON *targets, struct sp_err *err)
 {
-    struct config cfg;
+    struct settings cfg;
     const cJSON *t;
     int rc = 0;
 
     if (cJSON_GetArraySize(targets) == 0)
         return 0;
-    if (config_load(&cfg, err) != 0) {
-        config_free(&cfg);
+    if (settings_load(&cfg, err) != 0) {
+        settings_free(&cfg);
         return -1;
     }
     cJSON_ArrayForEach(t, targets)
@@ -69,7 +69,7 @@ int notify_check(const cJSON *targets, struct sp_err *err)
             break;
         }
     }
-    config_free(&cfg);
+    settings_free(&cfg);
     return rc;
 }
 
@@ -171,9 +171,9 @@ static int load_delivery(struct store *st, const char *id,
 }
 
 /* "<base>/<file name>" when a download base URL is configured. */
-static char *download_url(const struct config *cfg, const char *path)
+static char *download_url(const struct settings *cfg, const char *path)
 {
-    const char *base = config_download_base_url(cfg);
+    const char *base = settings_download_base_url(cfg);
     const char *name = strrchr(path, '/');
     size_t n;
     char *url;
@@ -196,7 +196,7 @@ struct event_text {
 };
 
 static void fill_event(const struct export_record *r,
-                       const struct delivery *d, const struct config *cfg,
+                       const struct delivery *d, const struct settings *cfg,
                        struct event_text *t, struct sp_event *ev)
 {
     int ready = strcmp(r->state, "ready") == 0;
@@ -230,17 +230,17 @@ static int send_one(const struct delivery *d, const struct export_record *r,
     struct event_text t = {0};
     struct sp_event ev;
     struct sp_err err = {0};
-    struct config cfg = {0};
+    struct settings cfg = {0};
     struct plugin *p = NULL;
     char *section = NULL;
     int status = SP_RETRY;
 
-    if (config_load(&cfg, &err) != 0 ||
+    if (settings_load(&cfg, &err) != 0 ||
         plugin_open(&p, PLUGIN_NOTIFIER, d->plugin, &err) != 0) {
         snprintf(msg, msglen, "%s", err.msg);
         goto done;
     }
-    section = config_section(&cfg, d->plugin);
+    section = settings_section(&cfg, d->plugin);
     fill_event(r, d, &cfg, &t, &ev);
     info.target = d->target;
     info.config_json = section ? section : "{}";
@@ -251,7 +251,7 @@ done:
     free(t.url);
     free(section);
     plugin_close(p);
-    config_free(&cfg);
+    settings_free(&cfg);
     return status;
 }
 

@@ -187,7 +187,10 @@ static int set_pragmas(struct store *st, int readonly, struct sp_err *err)
         return -1;
     if (readonly)
         return 0;
-    if (store_exec(st, "PRAGMA journal_mode = WAL", err) != 0 ||
+    /* 32 MiB of page cache: an import dirties index pages all over the
+     * file, an export reads rows all over it; both stay in constant memory. */
+    if (store_exec(st, "PRAGMA cache_size = -32768", err) != 0 ||
+        store_exec(st, "PRAGMA journal_mode = WAL", err) != 0 ||
         store_exec(st, "PRAGMA synchronous = NORMAL", err) != 0)
         return -1;
     return 0;

@@ -65,7 +65,6 @@ static int csvr_parser_init(struct csvr *r)
         return sp_err_set(r->err, SP_ENOMEM, "out of memory");
     csv_set_space_func(&r->parser, csvr_no_blanks);
     csv_set_realloc_func(&r->parser, csvr_realloc);
-    csv_set_blk_size(&r->parser, 65536);
     return 0;
 }
 
@@ -210,6 +209,16 @@ static int csvr_is_blank(const char *p, size_t n)
     return 1;
 }
 
+/* libcsv grows its field buffer by a fixed block; a block as large as the
+ * buffer makes a long field cost a few copies instead of thousands. The
+ * pieces fed are at most one input chunk, so this runs between growths. */
+static void csvr_grow_by_doubling(struct csv_parser *p)
+{
+    size_t size = csv_get_buffer_size(p);
+
+    csv_set_blk_size(p, size > 65536 ? size : 65536);
+}
+
 /* Feeds one piece of a physical line; only the last piece ends in LF. */
 static int csvr_feed(struct csvr *r, const char *p, size_t n)
 {
@@ -224,6 +233,7 @@ static int csvr_feed(struct csvr *r, const char *p, size_t n)
             r->in_record = 1;
             r->record_line = r->line;
         }
+        csvr_grow_by_doubling(&r->parser);
         used = csv_parse(&r->parser, p, n, csvr_field, csvr_record, r);
         if (r->stopped)
             return -1;

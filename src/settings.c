@@ -1,7 +1,7 @@
-/* config.c: loads the configuration file and merges secrets from the
+/* settings.c: loads the configuration file and merges secrets from the
  * environment into a plugin's section. Knows JSON and file modes; nothing
  * of SMTP or webhooks beyond the names of their secret keys. */
-#include "config.h"
+#include "settings.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -84,7 +84,7 @@ static int read_file(const char *path, char **text, struct stat *sb,
     return 1;
 }
 
-int config_load(struct config *c, struct sp_err *err)
+int settings_load(struct settings *c, struct sp_err *err)
 {
     struct stat sb;
     const char *end = NULL;
@@ -115,14 +115,14 @@ int config_load(struct config *c, struct sp_err *err)
     return 0;
 }
 
-void config_free(struct config *c)
+void settings_free(struct settings *c)
 {
     cJSON_Delete(c->doc);
     free(c->path);
     memset(c, 0, sizeof(*c));
 }
 
-char *config_section(const struct config *c, const char *plugin)
+char *settings_section(const struct settings *c, const char *plugin)
 {
     const cJSON *sec = cJSON_GetObjectItemCaseSensitive(c->doc, plugin);
     cJSON *copy = cJSON_IsObject(sec) ? cJSON_Duplicate(sec, 1)
@@ -143,7 +143,7 @@ char *config_section(const struct config *c, const char *plugin)
     return text;
 }
 
-const char *config_download_base_url(const struct config *c)
+const char *settings_download_base_url(const struct settings *c)
 {
     return cJSON_GetStringValue(
         cJSON_GetObjectItemCaseSensitive(c->doc, "download_base_url"));
