@@ -126,7 +126,8 @@ static int do_show(struct cli *cli, struct store *st, const char *uuid)
 }
 
 /* cancel and retry: a state change of the record and its job together. */
-static int change(struct store *st, const char *uuid, int retry)
+static int change(struct cli *cli, struct store *st, const char *uuid,
+                  int retry)
 {
     struct export_record r;
     struct sp_err err = {0};
@@ -152,8 +153,10 @@ static int change(struct store *st, const char *uuid, int retry)
         record_free(&r);
         return cli_fail(&err);
     }
-    printf("%s %s\n", r.uuid, retry ? "queued" : "cancelled");
     record_free(&r);
+    if (cli->json)
+        return do_show(cli, st, uuid);
+    printf("%s %s\n", uuid, retry ? "queued" : "cancelled");
     return 0;
 }
 
@@ -221,9 +224,9 @@ static int dispatch(struct cli *cli, struct store *st, int argc, char **argv)
     if (!strcmp(verb, "show"))
         return do_show(cli, st, argv[2]);
     if (!strcmp(verb, "cancel"))
-        return change(st, argv[2], 0);
+        return change(cli, st, argv[2], 0);
     if (!strcmp(verb, "retry"))
-        return change(st, argv[2], 1);
+        return change(cli, st, argv[2], 1);
     return cli_usage("exports", "unknown action \"%s\"", verb);
 }
 

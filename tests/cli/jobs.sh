@@ -159,4 +159,20 @@ expect_exit 0 "a later worker finishes it" sp worker --drain
 expect_same "$T/ref.csv" "$T/stopped.csv" "the stopped export completes"
 expect_eq 1 "$(q "SELECT attempts FROM jobs WHERE ref = '$g'")" \
     "the released attempt did not count"
+# The selection is fixed when the export is requested: spans imported
+# later do not leak into it.
+expect_exit 0 "an export before the late import" \
+    sp export --all --wait -o "$T/before.csv"
+expect_exit 0 "queue an export" sp export --all -o "$T/cutoff.csv"
+co=$(cat "$T/stdout")
+"$PYTHON3" "$top_srcdir/tests/tools/gen_dump.py" 3 99 >"$T/late.ndjson"
+sp import "$T/late.ndjson" 2>/dev/null
+sp worker --drain 2>/dev/null
+expect_same "$T/before.csv" "$T/cutoff.csv" \
+    "spans imported after the request are not in the export"
+expect_exit 0 "an export requested after the import" \
+    sp --json export --all --wait -o "$T/later.csv"
+before_rows=$(q "SELECT rows FROM exports WHERE uuid = '$co'")
+expect_grep "\"rows\":$((before_rows + 3))," "$T/stdout" \
+    "an export requested after the import sees the three new rows"
 done_testing
