@@ -23,7 +23,8 @@
 
 static const char EXPORT_HELP[] =
     "usage: spanport export [--workspace ID] [--project ID] [--document UUID]\n"
-    "         [--commit UUID]... [--experiment UUID]... [--test-deployment ID]...\n"
+    "         [--commit UUID]... [--experiment UUID]... [--test-deployment "
+    "ID]...\n"
     "         [--from TIME] [--to TIME]\n"
     "         [--all | --except KEY... | --only KEY...] [--except-file F]\n"
     "         [--only-file F] [--conversation UUID]...\n"
@@ -80,8 +81,7 @@ static int parse_args(int argc, char **argv, struct export_args *a)
             return cli_usage("export", "%s", err.msg);
     }
     if (optind < argc)
-        return cli_usage("export", "unexpected argument \"%s\"",
-                         argv[optind]);
+        return cli_usage("export", "unexpected argument \"%s\"", argv[optind]);
     if (export_args_finish(a, &err) != 0)
         return cli_usage("export", "%s", err.msg);
     return 0;
@@ -222,8 +222,8 @@ static int enqueue(struct store *st, struct export_args *a,
     if (record_current_cutoff(st, &rec->cutoff_seq, err) != 0 ||
         record_create(st, rec, err) != 0 ||
         notify_plan(st, rec->uuid, a->notify, err) != 0 ||
-        jobs_enqueue(st, "export", rec->uuid, rec->created_at_ns, NULL,
-                     err) != 0) {
+        jobs_enqueue(st, "export", rec->uuid, rec->created_at_ns, NULL, err) !=
+            0) {
         store_rollback(st);
         return -1;
     }
@@ -319,8 +319,8 @@ static int run_waiting(struct cli *cli, struct store *st, const char *uuid)
     if (record_load(st, uuid, &rec, &err) != 0)
         return cli_fail(&err);
     if (strcmp(rec.state, "ready") != 0) {
-        sp_err_set(&err, SP_EFAIL, "export %s is %s: %s", rec.uuid,
-                   rec.state, rec.error ? rec.error : "not run");
+        sp_err_set(&err, SP_EFAIL, "export %s is %s: %s", rec.uuid, rec.state,
+                   rec.error ? rec.error : "not run");
         rc = cli_fail(&err);
     } else if (cli->json) {
         cJSON *o = cJSON_Parse(rec.summary ? rec.summary : "{}");
@@ -365,8 +365,8 @@ static int run_async(struct cli *cli, struct store *st, struct export_args *a,
     return rc;
 }
 
-static int run_export(struct cli *cli, struct store *st,
-                      struct export_args *a, struct plugin *plugin)
+static int run_export(struct cli *cli, struct store *st, struct export_args *a,
+                      struct plugin *plugin)
 {
     struct export_output out = {.plugin = plugin,
                                 .options = a->options,

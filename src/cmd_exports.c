@@ -29,8 +29,7 @@ static int list_text(void *arg, const struct export_record *r)
     (void)arg;
     sp_time_format_rfc3339(r->created_at_ns, created);
     printf("%s  %-9s %-7s %8lld rows  %.19sZ  %s\n", r->uuid, r->state,
-           r->format, (long long)(r->rows < 0 ? 0 : r->rows), created,
-           r->path);
+           r->format, (long long)(r->rows < 0 ? 0 : r->rows), created, r->path);
     return 0;
 }
 
@@ -44,8 +43,7 @@ static cJSON *export_json(struct store *st, const struct export_record *r)
 {
     cJSON *o = record_to_json(r);
 
-    cJSON_AddItemToObject(o, "deliveries",
-                          notify_deliveries_json(st, r->uuid));
+    cJSON_AddItemToObject(o, "deliveries", notify_deliveries_json(st, r->uuid));
     return o;
 }
 
@@ -82,8 +80,8 @@ static void show_deliveries(const cJSON *list)
                cJSON_GetStringValue(cJSON_GetObjectItem(d, "plugin")),
                cJSON_GetStringValue(cJSON_GetObjectItem(d, "target")),
                cJSON_GetStringValue(cJSON_GetObjectItem(d, "state")),
-               cJSON_GetObjectItem(d, "attempts")->valuedouble,
-               e ? ": " : "", e ? e : "");
+               cJSON_GetObjectItem(d, "attempts")->valuedouble, e ? ": " : "",
+               e ? e : "");
     }
 }
 
@@ -137,8 +135,7 @@ static int change(struct cli *cli, struct store *st, const char *uuid,
         return cli_fail(&err);
     active = !strcmp(r.state, "queued") || !strcmp(r.state, "running");
     if (retry ? active || !strcmp(r.state, "ready") : !active) {
-        sp_err_set(&err, SP_EUSAGE, "export %s is %s; only %s", r.uuid,
-                   r.state,
+        sp_err_set(&err, SP_EUSAGE, "export %s is %s; only %s", r.uuid, r.state,
                    retry ? "failed or cancelled exports can be retried"
                          : "queued or running exports can be cancelled");
         record_free(&r);

@@ -51,22 +51,15 @@ static int parse_options(int argc, char **argv, struct import_opts *o)
             if (import_format_parse(optarg, &o->format) != 0)
                 return cli_usage("import", "unknown format \"%s\"", optarg);
             break;
-        case 'm':
-            o->metadata_dir = optarg;
-            break;
+        case 'm': o->metadata_dir = optarg; break;
         case 'w':
             o->workspace_id = strtoll(optarg, &end, 10);
             if (*optarg == '\0' || *end != '\0')
                 return cli_usage("import", "--workspace takes an integer");
             break;
-        case 's':
-            o->strict = 1;
-            break;
-        case 'h':
-            fputs(IMPORT_HELP, stdout);
-            exit(0);
-        default:
-            return cli_usage("import", "bad option");
+        case 's': o->strict = 1; break;
+        case 'h': fputs(IMPORT_HELP, stdout); exit(0);
+        default: return cli_usage("import", "bad option");
         }
     }
     if (optind >= argc)
@@ -74,8 +67,7 @@ static int parse_options(int argc, char **argv, struct import_opts *o)
     return 0;
 }
 
-static void print_summary(const struct cli *cli,
-                          const struct import_summary *s,
+static void print_summary(const struct cli *cli, const struct import_summary *s,
                           const struct refusal *refused, size_t n_refused)
 {
     cJSON *doc, *list;

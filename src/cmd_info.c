@@ -35,8 +35,8 @@ static cJSON *rows_as_json(struct store *st, const char *sql, int as_object)
                                     (const char *)sqlite3_column_text(s, 0),
                                     (double)sqlite3_column_int64(s, 1));
         else
-            cJSON_AddItemToArray(out, cJSON_CreateNumber((double)
-                                          sqlite3_column_int64(s, 0)));
+            cJSON_AddItemToArray(
+                out, cJSON_CreateNumber((double)sqlite3_column_int64(s, 0)));
     }
     sqlite3_finalize(s);
     return out;
@@ -70,16 +70,15 @@ static cJSON *stats_json(struct store *st)
                      "SELECT type, count(*) FROM spans GROUP BY type"
                      " ORDER BY type",
                      1));
-    cJSON_AddItemToObject(
-        doc, "workspaces",
-        rows_as_json(st,
-                     "SELECT DISTINCT workspace_id FROM spans"
-                     " ORDER BY workspace_id",
-                     0));
+    cJSON_AddItemToObject(doc, "workspaces",
+                          rows_as_json(st,
+                                       "SELECT DISTINCT workspace_id FROM spans"
+                                       " ORDER BY workspace_id",
+                                       0));
     add_time(doc, "first_started_at", st,
              "SELECT min(started_at_ns) FROM spans", spans);
-    add_time(doc, "last_started_at", st,
-             "SELECT max(started_at_ns) FROM spans", spans);
+    add_time(doc, "last_started_at", st, "SELECT max(started_at_ns) FROM spans",
+             spans);
     cJSON_AddNumberToObject(
         doc, "bytes",
         (double)query_i64(st, "SELECT page_count * page_size"
@@ -104,8 +103,7 @@ static void print_stats_text(const cJSON *doc)
     printf("\nfirst span:  %s\n",
            cJSON_IsString(item) ? item->valuestring : "-");
     item = cJSON_GetObjectItem(doc, "last_started_at");
-    printf("last span:   %s\n", cJSON_IsString(item) ? item->valuestring
-                                                     : "-");
+    printf("last span:   %s\n", cJSON_IsString(item) ? item->valuestring : "-");
     printf("store size:  %.0f bytes\n",
            cJSON_GetObjectItem(doc, "bytes")->valuedouble);
 }
@@ -143,15 +141,14 @@ static void list_one(void *arg, const char *path, const struct plugin *p,
                      const char *refused, int shadowed)
 {
     struct plugin_listing *l = arg;
-    const char *name = p ? (p->kind == PLUGIN_OUTPUT ? p->d.output.name
-                                                     : p->d.notifier.name)
-                         : NULL;
-    const char *version = p ? (p->kind == PLUGIN_OUTPUT
-                                   ? p->d.output.version
-                                   : p->d.notifier.version)
+    const char *name =
+        p ? (p->kind == PLUGIN_OUTPUT ? p->d.output.name : p->d.notifier.name)
+          : NULL;
+    const char *version = p ? (p->kind == PLUGIN_OUTPUT ? p->d.output.version
+                                                        : p->d.notifier.version)
                             : NULL;
-    const char *kind = p ? (p->kind == PLUGIN_OUTPUT ? "output" : "notifier")
-                         : NULL;
+    const char *kind =
+        p ? (p->kind == PLUGIN_OUTPUT ? "output" : "notifier") : NULL;
 
     if (!l->json) {
         if (p)

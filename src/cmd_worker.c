@@ -79,8 +79,7 @@ static int parse(int argc, char **argv, struct worker_opts *o)
         }
     }
     if (optind < argc)
-        return cli_usage("worker", "unexpected argument \"%s\"",
-                         argv[optind]);
+        return cli_usage("worker", "unexpected argument \"%s\"", argv[optind]);
     return 0;
 }
 
@@ -100,8 +99,7 @@ static int drained(struct store *st, double *wait_s, struct sp_err *err)
     return 0;
 }
 
-static int loop(struct store *st, struct worker *w,
-                const struct worker_opts *o)
+static int loop(struct store *st, struct worker *w, const struct worker_opts *o)
 {
     struct sp_err err = {0};
     int ran, d;

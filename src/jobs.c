@@ -32,8 +32,7 @@ int64_t jobs_backoff_ms(void)
 
 int64_t jobs_lease_ns(void)
 {
-    return env_int("SPANPORT_LEASE_SECONDS", JOBS_LEASE_SECONDS) *
-           1000000000LL;
+    return env_int("SPANPORT_LEASE_SECONDS", JOBS_LEASE_SECONDS) * 1000000000LL;
 }
 
 void jobs_owner_name(char *out, size_t len)
@@ -195,16 +194,15 @@ int jobs_fail(struct store *st, const struct job *job, const char *error,
               struct sp_err *err)
 {
     int last = !retryable || job->attempts >= job->max_attempts;
-    int64_t when = sp_time_now_ns() + (retry_after_ms > 0
-                                           ? retry_after_ms * 1000000LL
-                                           : backoff_ns(job->attempts));
+    int64_t when =
+        sp_time_now_ns() + (retry_after_ms > 0 ? retry_after_ms * 1000000LL
+                                               : backoff_ns(job->attempts));
     int n = run(st,
                 "UPDATE jobs SET state = ?1, run_after_ns = ?2,"
                 " last_error = ?3, lease_owner = NULL, lease_expires_ns = NULL"
                 " WHERE id = ?4 AND state = 'running' AND lease_owner = ?5",
                 err, "recording a failed job", "titit",
-                last ? "failed" : "queued", when, error, job->id,
-                job->owner);
+                last ? "failed" : "queued", when, error, job->id, job->owner);
 
     *final = last;
     if (n < 0)
@@ -238,12 +236,12 @@ int jobs_cancel(struct store *st, const char *kind, const char *ref,
 int jobs_requeue(struct store *st, const char *kind, const char *ref,
                  struct sp_err *err)
 {
-    int n = run(st,
-                "UPDATE jobs SET state = 'queued', attempts = 0,"
-                " run_after_ns = ?3, last_error = NULL, lease_owner = NULL,"
-                " lease_expires_ns = NULL WHERE kind = ?1 AND ref = ?2",
-                err, "queueing a job again", "tti", kind, ref,
-                sp_time_now_ns());
+    int n =
+        run(st,
+            "UPDATE jobs SET state = 'queued', attempts = 0,"
+            " run_after_ns = ?3, last_error = NULL, lease_owner = NULL,"
+            " lease_expires_ns = NULL WHERE kind = ?1 AND ref = ?2",
+            err, "queueing a job again", "tti", kind, ref, sp_time_now_ns());
 
     if (n < 0)
         return -1;

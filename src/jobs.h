@@ -13,14 +13,14 @@
 struct store;
 
 #define JOBS_MAX_ATTEMPTS 3
-#define JOBS_BACKOFF_MS 5000     /* 5 s, then 10 s: doubles per attempt */
-#define JOBS_LEASE_SECONDS 30    /* a worker renews well before this */
+#define JOBS_BACKOFF_MS 5000  /* 5 s, then 10 s: doubles per attempt */
+#define JOBS_LEASE_SECONDS 30 /* a worker renews well before this */
 
 struct job {
     int64_t id;
-    char kind[16];  /* "export" or "delivery" */
-    char ref[64];   /* the export UUID or the delivery id */
-    int attempts;   /* including this one */
+    char kind[16]; /* "export" or "delivery" */
+    char ref[64];  /* the export UUID or the delivery id */
+    int attempts;  /* including this one */
     int max_attempts;
     char owner[64]; /* this worker's lease name */
 };
@@ -63,7 +63,6 @@ int jobs_pending(struct store *st, int64_t *n, int64_t *next_due_ns,
 
 /* A lease name unique to this process: "host:pid:random". */
 void jobs_owner_name(char *out, size_t len);
-
 
 /* Cancels the job of (kind, ref): a running attempt notices at its next
  * renewal. */

@@ -73,8 +73,8 @@ int notify_check(const cJSON *targets, struct sp_err *err)
     return rc;
 }
 
-int notify_plan(struct store *st, const char *export_uuid,
-                const cJSON *targets, struct sp_err *err)
+int notify_plan(struct store *st, const char *export_uuid, const cJSON *targets,
+                struct sp_err *err)
 {
     sqlite3_stmt *s = NULL;
     const cJSON *t;
@@ -138,8 +138,8 @@ struct delivery {
     char state[16];
 };
 
-static int load_delivery(struct store *st, const char *id,
-                         struct delivery *d, struct sp_err *err)
+static int load_delivery(struct store *st, const char *id, struct delivery *d,
+                         struct sp_err *err)
 {
     sqlite3_stmt *s = NULL;
     int rc;
@@ -156,11 +156,9 @@ static int load_delivery(struct store *st, const char *id,
         snprintf(d->id, sizeof(d->id), "%s", id);
         snprintf(d->export_uuid, sizeof(d->export_uuid), "%s",
                  sqlite3_column_text(s, 0));
-        snprintf(d->plugin, sizeof(d->plugin), "%s",
-                 sqlite3_column_text(s, 1));
+        snprintf(d->plugin, sizeof(d->plugin), "%s", sqlite3_column_text(s, 1));
         d->target = strdup((const char *)sqlite3_column_text(s, 2));
-        snprintf(d->state, sizeof(d->state), "%s",
-                 sqlite3_column_text(s, 3));
+        snprintf(d->state, sizeof(d->state), "%s", sqlite3_column_text(s, 3));
     } else if (rc == SQLITE_DONE) {
         sp_err_set(err, SP_EUSAGE, "no delivery %s", id);
     } else {
@@ -195,16 +193,15 @@ struct event_text {
     char *url;
 };
 
-static void fill_event(const struct export_record *r,
-                       const struct delivery *d, const struct settings *cfg,
-                       struct event_text *t, struct sp_event *ev)
+static void fill_event(const struct export_record *r, const struct delivery *d,
+                       const struct settings *cfg, struct event_text *t,
+                       struct sp_event *ev)
 {
     int ready = strcmp(r->state, "ready") == 0;
 
     sp_time_format_rfc3339(r->created_at_ns, t->created);
-    sp_time_format_rfc3339(r->finished_at_ns ? r->finished_at_ns
-                                             : sp_time_now_ns(),
-                           t->finished);
+    sp_time_format_rfc3339(
+        r->finished_at_ns ? r->finished_at_ns : sp_time_now_ns(), t->finished);
     t->url = ready ? download_url(cfg, r->path) : strdup("");
     memset(ev, 0, sizeof(*ev));
     ev->export_uuid = r->uuid;
@@ -256,9 +253,8 @@ done:
 }
 
 static int record_outcome(struct store *st, const struct job *job,
-                          const struct delivery *d, int status,
-                          const char *msg, int64_t retry_after_s, int *final,
-                          struct sp_err *err)
+                          const struct delivery *d, int status, const char *msg,
+                          int64_t retry_after_s, int *final, struct sp_err *err)
 {
     sqlite3_stmt *s = NULL;
     int rc;
@@ -276,9 +272,10 @@ static int record_outcome(struct store *st, const struct job *job,
                            err);
     if (rc == 0) {
         sqlite3_bind_text(s, 1, d->id, -1, SQLITE_STATIC);
-        sqlite3_bind_text(s, 2, status == SP_OK ? "sent"
-                                : *final       ? "failed"
-                                               : "pending",
+        sqlite3_bind_text(s, 2,
+                          status == SP_OK ? "sent"
+                          : *final        ? "failed"
+                                          : "pending",
                           -1, SQLITE_STATIC);
         sqlite3_bind_int(s, 3, job->attempts);
         if (status != SP_OK)
@@ -313,14 +310,16 @@ int notify_run(struct store *st, const struct job *job, char *line,
         rc = jobs_done(st, job, err); /* never send a delivery twice */
         goto done;
     } else {
-        status = send_one(&d, &rec, job->attempts, &retry_after_s, msg,
-                          sizeof(msg));
+        status =
+            send_one(&d, &rec, job->attempts, &retry_after_s, msg, sizeof(msg));
     }
     err->kind = SP_ENONE;
     rc = record_outcome(st, job, &d, status, msg, retry_after_s, &final, err);
     snprintf(line, linelen, "notify %s:%s for export %s: %s%s%s", d.plugin,
              d.target ? d.target : "?", d.export_uuid,
-             status == SP_OK ? "sent" : final ? "failed: " : "will retry: ",
+             status == SP_OK ? "sent"
+             : final         ? "failed: "
+                             : "will retry: ",
              status == SP_OK ? "" : msg, "");
 done:
     free(d.target);
@@ -345,7 +344,8 @@ cJSON *notify_deliveries_json(struct store *st, const char *export_uuid)
         cJSON *o = cJSON_CreateObject();
         const unsigned char *e = sqlite3_column_text(s, 5);
 
-        cJSON_AddStringToObject(o, "id", (const char *)sqlite3_column_text(s, 0));
+        cJSON_AddStringToObject(o, "id",
+                                (const char *)sqlite3_column_text(s, 0));
         cJSON_AddStringToObject(o, "plugin",
                                 (const char *)sqlite3_column_text(s, 1));
         cJSON_AddStringToObject(o, "target",

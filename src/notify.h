@@ -34,7 +34,6 @@ int notify_run(struct store *st, const struct job *job, char *line,
                size_t linelen, struct sp_err *err);
 
 /* The deliveries of an export for `exports show`. */
-struct cJSON *notify_deliveries_json(struct store *st,
-                                     const char *export_uuid);
+struct cJSON *notify_deliveries_json(struct store *st, const char *export_uuid);
 
 #endif

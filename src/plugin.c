@@ -61,8 +61,8 @@ static int check_header(const char *path, const void *sym, size_t min_size,
                           "%s: descriptor of %u bytes is too small for ABI "
                           "%d (at least %zu); rebuild it against "
                           "spanport-plugin.h",
-                          path, (unsigned)h->struct_size,
-                          SP_PLUGIN_ABI_VERSION, min_size);
+                          path, (unsigned)h->struct_size, SP_PLUGIN_ABI_VERSION,
+                          min_size);
     return 0;
 }
 
@@ -96,8 +96,7 @@ static int adopt_output(struct plugin *p, const void *sym, struct sp_err *err)
     return 0;
 }
 
-static int adopt_notifier(struct plugin *p, const void *sym,
-                          struct sp_err *err)
+static int adopt_notifier(struct plugin *p, const void *sym, struct sp_err *err)
 {
     struct sp_notifier_plugin *d = &p->d.notifier;
 
@@ -116,8 +115,7 @@ static int adopt_notifier(struct plugin *p, const void *sym,
     return 0;
 }
 
-int plugin_open_file(struct plugin **out, const char *path,
-                     struct sp_err *err)
+int plugin_open_file(struct plugin **out, const char *path, struct sp_err *err)
 {
     struct plugin *p = calloc(1, sizeof(*p));
     struct stat sb;
@@ -196,8 +194,7 @@ static int find_file(const char *name, char **path)
         struct stat sb;
 
         sp_buf_reset(&b);
-        if (n > 0 && sp_buf_printf(&b, "%.*s/%s.so", (int)n, dirs, name) ==
-                         0 &&
+        if (n > 0 && sp_buf_printf(&b, "%.*s/%s.so", (int)n, dirs, name) == 0 &&
             lstat(sp_buf_str(&b), &sb) == 0) {
             *path = sp_buf_take(&b);
             return 0;
@@ -234,8 +231,8 @@ int plugin_open(struct plugin **out, enum plugin_kind kind, const char *name,
     if ((*out)->kind != kind || strcmp(plugin_name(*out), name) != 0) {
         sp_err_set(err, SP_EPLUGIN,
                    "%s is the %s plugin \"%s\", not the %s plugin \"%s\"",
-                   (*out)->path, kind_name((*out)->kind),
-                   plugin_name(*out), kind_name(kind), name);
+                   (*out)->path, kind_name((*out)->kind), plugin_name(*out),
+                   kind_name(kind), name);
         plugin_close(*out);
         *out = NULL;
         return -1;

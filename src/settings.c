@@ -125,8 +125,8 @@ void settings_free(struct settings *c)
 char *settings_section(const struct settings *c, const char *plugin)
 {
     const cJSON *sec = cJSON_GetObjectItemCaseSensitive(c->doc, plugin);
-    cJSON *copy = cJSON_IsObject(sec) ? cJSON_Duplicate(sec, 1)
-                                      : cJSON_CreateObject();
+    cJSON *copy =
+        cJSON_IsObject(sec) ? cJSON_Duplicate(sec, 1) : cJSON_CreateObject();
     char *text;
     size_t i;
 

@@ -71,10 +71,10 @@ struct sp_output_info {
 };
 
 struct sp_output_plugin {
-    uint32_t abi_version; /* SP_PLUGIN_ABI_VERSION */
-    uint32_t struct_size; /* sizeof(struct sp_output_plugin) */
-    const char *name;     /* what --format names, e.g. "csv" */
-    const char *version;  /* the plugin's own version */
+    uint32_t abi_version;    /* SP_PLUGIN_ABI_VERSION */
+    uint32_t struct_size;    /* sizeof(struct sp_output_plugin) */
+    const char *name;        /* what --format names, e.g. "csv" */
+    const char *version;     /* the plugin's own version */
     const char *extension;   /* file extension without the dot, "csv" */
     const char *description; /* one line for `spanport plugins list` */
 
@@ -99,32 +99,32 @@ struct sp_output_plugin {
 
 struct sp_event {
     const char *export_uuid;
-    const char *state;    /* "ready" or "failed" */
-    const char *format;   /* output plugin name */
-    int64_t rows;         /* rows written */
-    int64_t bytes;        /* size of the file; 0 when failed */
-    const char *sha256;   /* hex digest of the file; "" when failed */
-    const char *path;     /* absolute path of the file; "" when failed */
-    const char *url;      /* download URL when one is configured, else "" */
-    const char *error;    /* why it failed; "" when ready */
+    const char *state;      /* "ready" or "failed" */
+    const char *format;     /* output plugin name */
+    int64_t rows;           /* rows written */
+    int64_t bytes;          /* size of the file; 0 when failed */
+    const char *sha256;     /* hex digest of the file; "" when failed */
+    const char *path;       /* absolute path of the file; "" when failed */
+    const char *url;        /* download URL when one is configured, else "" */
+    const char *error;      /* why it failed; "" when ready */
     const char *created_at; /* RFC 3339 UTC */
     const char *finished_at;
     const char *delivery_id; /* stable across retries of one delivery */
 };
 
 struct sp_notify_info {
-    const char *target;      /* what follows "NAME:" in --notify */
-    const char *config_json; /* the plugin's section of the config file as
-                                JSON text ("{}" when absent); secrets from the
-                                environment are merged in by the host */
-    int attempt;             /* 1 for the first try */
+    const char *target;          /* what follows "NAME:" in --notify */
+    const char *config_json;     /* the plugin's section of the config file as
+                                    JSON text ("{}" when absent); secrets from the
+                                    environment are merged in by the host */
+    int attempt;                 /* 1 for the first try */
     int64_t retry_after_seconds; /* out: a wait the target asked for, or 0 */
 };
 
 struct sp_notifier_plugin {
     uint32_t abi_version;
     uint32_t struct_size;
-    const char *name;    /* what --notify names, e.g. "smtp" */
+    const char *name; /* what --notify names, e.g. "smtp" */
     const char *version;
     const char *description;
 

@@ -38,8 +38,8 @@ int store_fail(struct store *st, struct sp_err *err, const char *what)
                           "%s: %s: the store is damaged; restore it from a "
                           "backup or import into a new one",
                           what, msg);
-    if (prim == SQLITE_FULL || prim == SQLITE_IOERR || prim == SQLITE_CANTOPEN
-        || prim == SQLITE_READONLY)
+    if (prim == SQLITE_FULL || prim == SQLITE_IOERR ||
+        prim == SQLITE_CANTOPEN || prim == SQLITE_READONLY)
         return sp_err_set(err, SP_ESTORE, "%s: %s", what, msg);
     return sp_err_set(err, SP_ESTORE, "%s: %s", what, msg);
 }

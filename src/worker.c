@@ -102,14 +102,13 @@ static int finish_failed(struct store *st, struct worker *w,
     if (store_commit(st, &err) != 0)
         return -1;
     say(w, "export %s %s (attempt %d of %d): %s", job->ref,
-        final ? "failed" : "will be retried", job->attempts,
-        job->max_attempts, error);
+        final ? "failed" : "will be retried", job->attempts, job->max_attempts,
+        error);
     return 0;
 }
 
 /* A graceful stop: the job and its record go back to the queue. */
-static int release(struct store *st, const struct job *job,
-                   struct sp_err *err)
+static int release(struct store *st, const struct job *job, struct sp_err *err)
 {
     if (store_begin(st, err) != 0)
         return -1;
@@ -179,8 +178,7 @@ static int run_export_job(struct store *st, struct worker *w,
     }
     if (job->attempts > job->max_attempts) {
         rc = finish_failed(st, w, job,
-                           "the worker running its last attempt stopped",
-                           0);
+                           "the worker running its last attempt stopped", 0);
     } else if (produce(st, w, job, &rec, &err) == 0) {
         rc = 0;
     } else if (w->stop && *w->stop) {

@@ -12,8 +12,8 @@
 struct store;
 
 struct worker {
-    char owner[64];                  /* this worker's lease name */
-    volatile sig_atomic_t *stop;     /* set by SIGINT/SIGTERM; may be NULL */
+    char owner[64];              /* this worker's lease name */
+    volatile sig_atomic_t *stop; /* set by SIGINT/SIGTERM; may be NULL */
     /* Progress of a running export, may be NULL. */
     void (*progress)(void *arg, const struct export_stats *s);
     void *progress_arg;

@@ -40,8 +40,8 @@ static int option_flag(const struct sp_option *o, int *flag, char *err,
     for (i = 0; i < sizeof(off) / sizeof(off[0]); i++)
         if (strcmp(o->value, off[i]) == 0)
             return *flag = 0, SP_OK;
-    snprintf(err, errlen, "csv: option %s=%s: expected true or false",
-             o->name, o->value);
+    snprintf(err, errlen, "csv: option %s=%s: expected true or false", o->name,
+             o->value);
     return SP_ERROR;
 }
 
@@ -52,10 +52,10 @@ static int read_options(struct csv_state *cs, const struct sp_output_info *in,
 
     for (i = 0; i < in->n_options; i++) {
         const struct sp_option *o = &in->options[i];
-        int *flag = strcmp(o->name, "bom") == 0     ? bom
-                    : strcmp(o->name, "crlf") == 0  ? &cs->crlf
+        int *flag = strcmp(o->name, "bom") == 0             ? bom
+                    : strcmp(o->name, "crlf") == 0          ? &cs->crlf
                     : strcmp(o->name, "formula-guard") == 0 ? &cs->formula_guard
-                                                          : NULL;
+                                                            : NULL;
 
         if (!flag) {
             snprintf(err, errlen,
@@ -99,8 +99,8 @@ static int write_quoted(struct csv_state *cs, const char *s, size_t len)
 
 static int write_field(struct csv_state *cs, const char *s, size_t len)
 {
-    int guard = cs->formula_guard && len > 0 &&
-                strchr("=+-@\t\r", s[0]) != NULL;
+    int guard =
+        cs->formula_guard && len > 0 && strchr("=+-@\t\r", s[0]) != NULL;
 
     if (guard) { /* the guard is part of the field, then quoting applies */
         char *g = malloc(len + 1);

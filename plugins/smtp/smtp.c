@@ -356,10 +356,8 @@ static int curl_failure_is_permanent(CURLcode cc)
     case CURLE_SSL_CIPHER:
     case CURLE_SSL_ENGINE_NOTFOUND:
     case CURLE_FILESIZE_EXCEEDED:
-    case CURLE_REMOTE_ACCESS_DENIED:
-        return 1;
-    default:
-        return 0;
+    case CURLE_REMOTE_ACCESS_DENIED: return 1;
+    default: return 0;
     }
 }
 

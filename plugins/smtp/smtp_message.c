@@ -19,7 +19,10 @@
 #define MSG_WORD_BYTES 39
 #define MSG_PLAIN_SUBJECT_MAX 66 /* longer subjects are folded as words */
 
-static const char *nz(const char *s) { return s ? s : ""; }
+static const char *nz(const char *s)
+{
+    return s ? s : "";
+}
 
 /* Length of the well-formed UTF-8 sequence at s, or 0 (RFC 3629: no
  * overlong forms, no surrogates, nothing past U+10FFFF). */

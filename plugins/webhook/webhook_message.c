@@ -14,7 +14,10 @@
 
 #define SECRET_PREFIX "whsec_"
 
-static const char *nz(const char *s) { return s ? s : ""; }
+static const char *nz(const char *s)
+{
+    return s ? s : "";
+}
 
 /* A string member, or null when the event leaves it empty (sha256, path
  * and url of a failed export, error of a ready one). */

@@ -63,8 +63,8 @@ int enrich_open(struct enrich **out, struct store *st,
         return sp_err_set(err, SP_ENOMEM, "out of memory");
     e->st = st;
     e->req = req;
-    e->sql = req->rows == ROWS_COMPLETION ? SQL_ENRICH_SELF
-                                          : SQL_ENRICH_DESCENDANTS;
+    e->sql =
+        req->rows == ROWS_COMPLETION ? SQL_ENRICH_SELF : SQL_ENRICH_DESCENDANTS;
     sp_buf_init(&e->ids, 0);
     if (store_prepare(st, &e->stmt, e->sql, err) != 0) {
         enrich_close(e);

@@ -14,9 +14,9 @@
 #include "store.h"
 #include "util/time.h"
 
-#define RECORD_COLUMNS                                                      \
-    "uuid, state, format, request, path, cutoff_seq, rows, warnings,"      \
-    " bytes, sha256, error, attempts, created_at_ns, started_at_ns,"       \
+#define RECORD_COLUMNS                                                         \
+    "uuid, state, format, request, path, cutoff_seq, rows, warnings,"          \
+    " bytes, sha256, error, attempts, created_at_ns, started_at_ns,"           \
     " finished_at_ns, summary"
 
 void record_free(struct export_record *r)
@@ -45,9 +45,10 @@ int record_create(struct store *st, const struct export_record *r,
     sqlite3_stmt *s;
 
     if (store_prepare(st, &s,
-                   "INSERT INTO exports (uuid, state, format, request, path,"
-                   " cutoff_seq, created_at_ns) VALUES (?1, 'queued', ?2,"
-                   " ?3, ?4, ?5, ?6)", err) != 0)
+                      "INSERT INTO exports (uuid, state, format, request, path,"
+                      " cutoff_seq, created_at_ns) VALUES (?1, 'queued', ?2,"
+                      " ?3, ?4, ?5, ?6)",
+                      err) != 0)
         return -1;
     sqlite3_bind_text(s, 1, r->uuid, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 2, r->format, -1, SQLITE_STATIC);
@@ -86,8 +87,7 @@ static void read_row(sqlite3_stmt *s, struct export_record *r)
     r->rows = int_col(s, 6, -1);
     r->warnings = int_col(s, 7, -1);
     r->bytes = int_col(s, 8, -1);
-    snprintf(r->sha256, sizeof(r->sha256), "%s",
-             sha ? (const char *)sha : "");
+    snprintf(r->sha256, sizeof(r->sha256), "%s", sha ? (const char *)sha : "");
     r->error = dup_col(s, 10);
     r->attempts = (int)int_col(s, 11, 0);
     r->created_at_ns = int_col(s, 12, 0);
@@ -103,8 +103,9 @@ int record_load(struct store *st, const char *uuid, struct export_record *r,
     int rc;
 
     if (store_prepare(st, &s,
-                   "SELECT " RECORD_COLUMNS " FROM exports"
-                   " WHERE uuid = lower(?1)", err) != 0)
+                      "SELECT " RECORD_COLUMNS " FROM exports"
+                      " WHERE uuid = lower(?1)",
+                      err) != 0)
         return -1;
     sqlite3_bind_text(s, 1, uuid, -1, SQLITE_STATIC);
     rc = sqlite3_step(s);
@@ -127,8 +128,9 @@ int record_mark_running(struct store *st, const char *uuid, int attempts,
     sqlite3_stmt *s;
 
     if (store_prepare(st, &s,
-                   "UPDATE exports SET state = 'running', attempts = ?2,"
-                   " started_at_ns = ?3 WHERE uuid = ?1", err) != 0)
+                      "UPDATE exports SET state = 'running', attempts = ?2,"
+                      " started_at_ns = ?3 WHERE uuid = ?1",
+                      err) != 0)
         return -1;
     sqlite3_bind_text(s, 1, uuid, -1, SQLITE_STATIC);
     sqlite3_bind_int(s, 2, attempts);
@@ -145,9 +147,10 @@ int record_mark_ready(struct store *st, const char *uuid,
     char *text;
 
     if (store_prepare(st, &s,
-                   "UPDATE exports SET state = 'ready', rows = ?2,"
-                   " warnings = ?3, bytes = ?4, sha256 = ?5, error = NULL,"
-                   " finished_at_ns = ?6, summary = ?7 WHERE uuid = ?1", err) != 0)
+                      "UPDATE exports SET state = 'ready', rows = ?2,"
+                      " warnings = ?3, bytes = ?4, sha256 = ?5, error = NULL,"
+                      " finished_at_ns = ?6, summary = ?7 WHERE uuid = ?1",
+                      err) != 0)
         return -1;
     sqlite3_bind_text(s, 1, uuid, -1, SQLITE_STATIC);
     sqlite3_bind_int64(s, 2, (sqlite3_int64)stats->rows);
@@ -169,9 +172,10 @@ int record_mark_failed(struct store *st, const char *uuid, const char *error,
     sqlite3_stmt *s;
 
     if (store_prepare(st, &s,
-                   "UPDATE exports SET state = ?2, error = ?3,"
-                   " finished_at_ns = CASE WHEN ?2 = 'failed' THEN ?4 END"
-                   " WHERE uuid = ?1", err) != 0)
+                      "UPDATE exports SET state = ?2, error = ?3,"
+                      " finished_at_ns = CASE WHEN ?2 = 'failed' THEN ?4 END"
+                      " WHERE uuid = ?1",
+                      err) != 0)
         return -1;
     sqlite3_bind_text(s, 1, uuid, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 2, final ? "failed" : "queued", -1, SQLITE_STATIC);
@@ -185,7 +189,8 @@ int record_mark_state(struct store *st, const char *uuid, const char *state,
 {
     sqlite3_stmt *s;
 
-    if (store_prepare(st, &s, "UPDATE exports SET state = ?2 WHERE uuid = ?1", err) != 0)
+    if (store_prepare(st, &s, "UPDATE exports SET state = ?2 WHERE uuid = ?1",
+                      err) != 0)
         return -1;
     sqlite3_bind_text(s, 1, uuid, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 2, state, -1, SQLITE_STATIC);
@@ -297,9 +302,11 @@ int record_prune(struct store *st, int64_t before_ns, int64_t *n_pruned,
     *n_pruned = 0;
     if (store_begin(st, err) != 0)
         return -1;
-    if (store_prepare(st, &s,
-                   "DELETE FROM exports WHERE created_at_ns < ?1 AND state"
-                   " IN ('ready', 'failed', 'cancelled') RETURNING uuid, path", err) != 0)
+    if (store_prepare(
+            st, &s,
+            "DELETE FROM exports WHERE created_at_ns < ?1 AND state"
+            " IN ('ready', 'failed', 'cancelled') RETURNING uuid, path",
+            err) != 0)
         goto fail;
     sqlite3_bind_int64(s, 1, before_ns);
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {

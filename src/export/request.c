@@ -58,8 +58,7 @@ static int add_lower(cJSON *list, const char *v, size_t len)
 }
 
 /* TRACE_ID:SPAN_ID: 32 hex, a colon, 16 hex. */
-static int add_key(cJSON *list, const char *v, size_t len,
-                   struct sp_err *err)
+static int add_key(cJSON *list, const char *v, size_t len, struct sp_err *err)
 {
     if (len != 49 || v[32] != ':' || !sp_hex_is_valid(v, 32) ||
         !sp_hex_is_valid(v + 33, 16))
@@ -74,8 +73,7 @@ static int add_uuid(cJSON *list, const char *opt, const char *v,
                     struct sp_err *err)
 {
     if (!sp_uuid_is_valid(v, strlen(v)))
-        return sp_err_set(err, SP_EUSAGE, "%s \"%.60s\" is not a UUID", opt,
-                          v);
+        return sp_err_set(err, SP_EUSAGE, "%s \"%.60s\" is not a UUID", opt, v);
     return add_lower(list, v, strlen(v));
 }
 
@@ -88,8 +86,8 @@ static int parse_i64(const char *opt, const char *v, int64_t *out,
     errno = 0;
     n = strtoll(v, &end, 10);
     if (*v == '\0' || *end != '\0' || errno != 0)
-        return sp_err_set(err, SP_EUSAGE, "%s \"%.60s\" is not an integer",
-                          opt, v);
+        return sp_err_set(err, SP_EUSAGE, "%s \"%.60s\" is not an integer", opt,
+                          v);
     *out = n;
     return 0;
 }
@@ -108,8 +106,7 @@ static int parse_time(const char *opt, const char *v, int flags, int64_t *ns,
 
 /* NAME=VALUE or NAME; the text is copied, so the value may come from a
  * buffer the caller reuses. */
-static int add_option(struct export_args *a, const char *v,
-                      struct sp_err *err)
+static int add_option(struct export_args *a, const char *v, struct sp_err *err)
 {
     char *text, *eq;
 
@@ -177,8 +174,7 @@ static int set_document(struct export_args *a, const char *v,
 }
 
 /* PLUGIN:TARGET; the plugin checks the target when the export starts. */
-static int add_notify(struct export_args *a, const char *v,
-                      struct sp_err *err)
+static int add_notify(struct export_args *a, const char *v, struct sp_err *err)
 {
     const char *colon = strchr(v, ':');
 
@@ -226,8 +222,8 @@ int export_args_add(struct export_args *a, int code, const char *v,
 
         if (parse_i64("--page-size", v, &n, err) != 0 || n < 1 ||
             n > EXPORT_PAGE_SIZE)
-            return sp_err_set(err, SP_EUSAGE,
-                              "--page-size takes 1 to %d", EXPORT_PAGE_SIZE);
+            return sp_err_set(err, SP_EUSAGE, "--page-size takes 1 to %d",
+                              EXPORT_PAGE_SIZE);
         a->req.page_size = (int)n;
         return 0;
     }
@@ -287,15 +283,15 @@ int export_args_finish(struct export_args *a, struct sp_err *err)
                           "or --conversation");
     if (a->req.from_ns > a->req.to_ns)
         return sp_err_set(err, SP_EUSAGE, "--from is after --to");
-    a->req.mode = n_except ? EXPORT_ALL_EXCEPT
+    a->req.mode = n_except           ? EXPORT_ALL_EXCEPT
                   : n_only || n_conv ? EXPORT_PARTIAL
                                      : EXPORT_ALL;
     a->req.document_uuid = a->document;
     a->req.commits_json = print_list(a, 0, a->commits);
     a->req.experiments_json = print_list(a, 1, a->experiments);
     a->req.test_deployments_json = print_list(a, 2, a->test_deployments);
-    a->req.keys_json = print_list(a, 3, n_except ? a->except_keys
-                                                 : a->only_keys);
+    a->req.keys_json =
+        print_list(a, 3, n_except ? a->except_keys : a->only_keys);
     a->req.conversations_json = print_list(a, 4, a->conversations);
     return 0;
 }
@@ -333,8 +329,8 @@ char *request_to_json(const struct export_args *a)
     add_i64_string(o, "from_ns", r->from_ns);
     add_i64_string(o, "to_ns", r->to_ns);
     cJSON_AddStringToObject(o, "mode", mode_names[r->mode]);
-    add_list(o, "keys", r->mode == EXPORT_ALL_EXCEPT ? a->except_keys
-                                                     : a->only_keys);
+    add_list(o, "keys",
+             r->mode == EXPORT_ALL_EXCEPT ? a->except_keys : a->only_keys);
     add_list(o, "conversations", a->conversations);
     cJSON_AddStringToObject(o, "rows", export_rows_name(r->rows));
     cJSON_AddStringToObject(o, "format", a->format);
@@ -376,8 +372,8 @@ static int replay_list(struct export_args *a, const cJSON *o, const char *key,
     return 0;
 }
 
-static int replay_string(struct export_args *a, const cJSON *o,
-                         const char *key, int code, struct sp_err *err)
+static int replay_string(struct export_args *a, const cJSON *o, const char *key,
+                         int code, struct sp_err *err)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
 
@@ -412,8 +408,8 @@ static int replay_options(struct export_args *a, const cJSON *o,
 
 static int replay(struct export_args *a, const cJSON *o, struct sp_err *err)
 {
-    const char *mode = cJSON_GetStringValue(
-        cJSON_GetObjectItemCaseSensitive(o, "mode"));
+    const char *mode =
+        cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, "mode"));
     const cJSON *ps = cJSON_GetObjectItemCaseSensitive(o, "page_size");
     int keys_code = mode && !strcmp(mode, "all_except") ? 'x' : 'y';
 
@@ -439,8 +435,8 @@ static int replay(struct export_args *a, const cJSON *o, struct sp_err *err)
 
 static int read_ns(const cJSON *o, const char *key, int64_t *ns)
 {
-    const char *v = cJSON_GetStringValue(
-        cJSON_GetObjectItemCaseSensitive(o, key));
+    const char *v =
+        cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, key));
     char *end;
 
     if (!v)

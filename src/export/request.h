@@ -21,8 +21,8 @@ struct export_args {
     struct sp_option options[REQUEST_MAX_OPTIONS];
     size_t n_options;
     /* Lists as they are collected; finish prints them into the request. */
-    cJSON *commits, *experiments, *test_deployments, *except_keys,
-        *only_keys, *conversations;
+    cJSON *commits, *experiments, *test_deployments, *except_keys, *only_keys,
+        *conversations;
     cJSON *notify; /* "PLUGIN:TARGET" strings from --notify */
     char *json[6]; /* the printed lists, owned */
     char *option_text[REQUEST_MAX_OPTIONS]; /* owned copies of NAME=VALUE */
@@ -42,7 +42,6 @@ int export_args_finish(struct export_args *a, struct sp_err *err);
 /* Reads a key file: one TRACE_ID:SPAN_ID per line, blank lines and lines
  * starting with # ignored; appends to list. Errors name FILE:LINE. */
 int request_read_key_file(const char *path, cJSON *list, struct sp_err *err);
-
 
 /* The request as JSON for the export record, and back: everything a worker
  * needs to run the same export later (filters, selection, rows, format,

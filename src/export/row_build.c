@@ -8,10 +8,9 @@
 #include "export/row.h"
 
 const char *const row_columns[ROW_N_COLUMNS] = {
-    "input",         "output",           "span_id",
-    "trace_id",      "tokens_prompt",    "tokens_cached",
-    "tokens_reasoning", "tokens_completion", "model",
-    "cost ($)",
+    "input",         "output",        "span_id",          "trace_id",
+    "tokens_prompt", "tokens_cached", "tokens_reasoning", "tokens_completion",
+    "model",         "cost ($)",
 };
 
 void row_out_init(struct row_out *o)
@@ -91,8 +90,8 @@ static int build_input(const cJSON *input, struct row_out *o,
 static void fill_values(const struct page_row *r, const char *page_text,
                         struct row_out *o)
 {
-    const char *model = r->model_off == SIZE_MAX ? "" : page_text +
-                                                            r->model_off;
+    const char *model =
+        r->model_off == SIZE_MAX ? "" : page_text + r->model_off;
     int i;
 
     set_string(&o->values[0], sp_buf_str(&o->input), o->input.len);
@@ -122,16 +121,15 @@ static int build_from_metadata(const struct page_row *r, const cJSON *doc,
         return ROW_SKIPPED;
     }
     sp_buf_reset(&o->output);
-    if (n_out > 0 &&
-        format_one(cJSON_GetArrayItem(output, n_out - 1), &o->output, r,
-                   warn, arg) != 0)
+    if (n_out > 0 && format_one(cJSON_GetArrayItem(output, n_out - 1),
+                                &o->output, r, warn, arg) != 0)
         return ROW_NOMEM;
     if (o->output.len == 0) {
         *why = SKIP_EMPTY_OUTPUT;
         return ROW_SKIPPED;
     }
-    if (build_input(cJSON_GetObjectItemCaseSensitive(doc, "input"), o, r,
-                    warn, arg) != 0)
+    if (build_input(cJSON_GetObjectItemCaseSensitive(doc, "input"), o, r, warn,
+                    arg) != 0)
         return ROW_NOMEM;
     return ROW_BUILT;
 }

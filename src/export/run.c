@@ -36,8 +36,9 @@ const char *export_skip_name(enum skip_reason r)
 
 const char *export_rows_name(enum export_rows r)
 {
-    return r == ROWS_TRACE ? "trace" : r == ROWS_COMPLETION ? "completion"
-                                                            : "prompt";
+    return r == ROWS_TRACE        ? "trace"
+           : r == ROWS_COMPLETION ? "completion"
+                                  : "prompt";
 }
 
 struct loop {
@@ -53,8 +54,8 @@ static void on_warning(void *arg, const char *trace_id, const char *span_id,
 
     snprintf(line, sizeof(line), "%s:%s: %s", trace_id, span_id, what);
     if (l->stats->warnings++ == 0)
-        snprintf(l->stats->first_warning, sizeof(l->stats->first_warning),
-                 "%s", line);
+        snprintf(l->stats->first_warning, sizeof(l->stats->first_warning), "%s",
+                 line);
     if (l->out->warn)
         l->out->warn(l->out->warn_arg, line);
 }

@@ -56,7 +56,6 @@ int export_write(struct store *st, const struct export_request *req,
                  struct export_output *out, int fd, struct export_stats *stats,
                  struct sp_err *err);
 
-
 /* The summary of cli.md: rows, considered, skipped by reason, warnings,
  * bytes, duration_ms. */
 struct cJSON *export_stats_json(const struct export_stats *s);

@@ -20,49 +20,49 @@
  * cursor is above every possible row (id '~' sorts after any hex digit),
  * so every page is the same range scan. */
 #define PAGE_COLUMNS "SELECT s.rowid, s.trace_id, s.id, s.started_at_ns"
-#define PAGE_FILTERS                                                        \
-    " AND (?3 IS NULL OR s.project_id = ?3)"                                \
-    " AND (?4 IS NULL OR s.commit_uuid IN (SELECT value FROM json_each(?4)))" \
-    " AND (?5 IS NULL OR s.experiment_uuid IN"                              \
-    " (SELECT value FROM json_each(?5)))"                                   \
-    " AND (?6 IS NULL OR s.test_deployment_id IN"                           \
-    " (SELECT value FROM json_each(?6)))"                                   \
-    " AND s.started_at_ns >= ?7 AND s.started_at_ns <= ?8"                  \
-    " AND s.import_seq <= ?9"                                               \
-    " AND (?10 = 0 OR NOT EXISTS (SELECT 1 FROM temp.export_except x"       \
+#define PAGE_FILTERS                                                           \
+    " AND (?3 IS NULL OR s.project_id = ?3)"                                   \
+    " AND (?4 IS NULL OR s.commit_uuid IN (SELECT value FROM json_each(?4)))"  \
+    " AND (?5 IS NULL OR s.experiment_uuid IN"                                 \
+    " (SELECT value FROM json_each(?5)))"                                      \
+    " AND (?6 IS NULL OR s.test_deployment_id IN"                              \
+    " (SELECT value FROM json_each(?6)))"                                      \
+    " AND s.started_at_ns >= ?7 AND s.started_at_ns <= ?8"                     \
+    " AND s.import_seq <= ?9"                                                  \
+    " AND (?10 = 0 OR NOT EXISTS (SELECT 1 FROM temp.export_except x"          \
     " WHERE x.trace_id = s.trace_id AND x.id = s.id))"
-#define PAGE_ORDER                                                          \
+#define PAGE_ORDER                                                             \
     " ORDER BY s.started_at_ns DESC, s.id DESC, s.trace_id DESC LIMIT ?15"
 /* A root: no parent, or a parent not in the store (same trace, same
  * workspace). */
-#define IS_ROOT                                                             \
-    "(s.parent_id IS NULL OR NOT EXISTS (SELECT 1 FROM spans p"             \
-    " WHERE p.trace_id = s.trace_id AND p.id = s.parent_id"                 \
+#define IS_ROOT                                                                \
+    "(s.parent_id IS NULL OR NOT EXISTS (SELECT 1 FROM spans p"                \
+    " WHERE p.trace_id = s.trace_id AND p.id = s.parent_id"                    \
     " AND p.workspace_id = s.workspace_id))"
 
-static const char SQL_PAGE_TYPE[] =
-    PAGE_COLUMNS " FROM spans s WHERE s.workspace_id = ?1 AND s.type = ?2"
-    " AND (s.started_at_ns, s.id, s.trace_id) < (?11, ?12, ?13)"
-    PAGE_FILTERS PAGE_ORDER;
+static const char SQL_PAGE_TYPE[] = PAGE_COLUMNS
+    " FROM spans s WHERE s.workspace_id = ?1 AND s.type = ?2"
+    " AND (s.started_at_ns, s.id, s.trace_id) < (?11, ?12, ?13)" PAGE_FILTERS
+        PAGE_ORDER;
 
-static const char SQL_PAGE_DOCUMENT[] =
-    PAGE_COLUMNS " FROM spans s WHERE s.workspace_id = ?1"
+static const char SQL_PAGE_DOCUMENT[] = PAGE_COLUMNS
+    " FROM spans s WHERE s.workspace_id = ?1"
     " AND s.document_uuid = ?14 AND s.type = ?2"
-    " AND (s.started_at_ns, s.id, s.trace_id) < (?11, ?12, ?13)"
-    PAGE_FILTERS PAGE_ORDER;
+    " AND (s.started_at_ns, s.id, s.trace_id) < (?11, ?12, ?13)" PAGE_FILTERS
+        PAGE_ORDER;
 
-static const char SQL_PAGE_ROOTS[] =
-    PAGE_COLUMNS " FROM spans s WHERE s.workspace_id = ?1"
+static const char SQL_PAGE_ROOTS[] = PAGE_COLUMNS
+    " FROM spans s WHERE s.workspace_id = ?1"
     " AND (s.started_at_ns, s.id, s.trace_id) < (?11, ?12, ?13)"
-    " AND (?14 IS NULL OR s.document_uuid = ?14) AND " IS_ROOT
-    PAGE_FILTERS PAGE_ORDER;
+    " AND (?14 IS NULL OR s.document_uuid = ?14) AND " IS_ROOT PAGE_FILTERS
+        PAGE_ORDER;
 
-static const char SQL_PAGE_SELECTED[] =
-    PAGE_COLUMNS " FROM temp.export_selected k"
+static const char SQL_PAGE_SELECTED[] = PAGE_COLUMNS
+    " FROM temp.export_selected k"
     " JOIN spans s ON s.rowid = k.span_rowid"
     " WHERE (k.started_at_ns, k.id, k.trace_id) < (?11, ?12, ?13)"
-    " AND s.workspace_id = ?1 AND (?14 IS NULL OR s.document_uuid = ?14)"
-    PAGE_FILTERS
+    " AND s.workspace_id = ?1 AND (?14 IS NULL OR s.document_uuid = "
+    "?14)" PAGE_FILTERS
     " ORDER BY k.started_at_ns DESC, k.id DESC, k.trace_id DESC LIMIT ?15";
 
 static const char SQL_TEMP_TABLES[] =
@@ -81,8 +81,8 @@ static const char SQL_FILL_EXCEPT[] =
 
 /* Selected row spans: by key, or every span of the conversations; only
  * row spans of the workspace count (?2 type, or roots when NULL). */
-#define SELECTED_ROW_SPAN                                                   \
-    " s.workspace_id = ?3 AND ((?2 IS NOT NULL AND s.type = ?2)"            \
+#define SELECTED_ROW_SPAN                                                      \
+    " s.workspace_id = ?3 AND ((?2 IS NOT NULL AND s.type = ?2)"               \
     " OR (?2 IS NULL AND " IS_ROOT "))"
 
 static const char SQL_SELECT_KEYS[] =
@@ -152,8 +152,8 @@ static int count_selected(struct select *sel, struct sp_err *err)
 {
     sqlite3_stmt *s = NULL;
 
-    if (store_prepare(sel->st, &s,
-                      "SELECT count(*) FROM temp.export_selected", err) != 0)
+    if (store_prepare(sel->st, &s, "SELECT count(*) FROM temp.export_selected",
+                      err) != 0)
         return -1;
     if (sqlite3_step(s) == SQLITE_ROW)
         sel->partial_count = sqlite3_column_int64(s, 0);
@@ -175,9 +175,8 @@ static int resolve_selection(struct select *sel, struct sp_err *err)
     if (req->keys_json &&
         fill_temp(sel, SQL_SELECT_KEYS, req->keys_json, err) != 0)
         return -1;
-    if (req->conversations_json &&
-        fill_temp(sel, SQL_SELECT_CONVERSATIONS, req->conversations_json,
-                  err) != 0)
+    if (req->conversations_json && fill_temp(sel, SQL_SELECT_CONVERSATIONS,
+                                             req->conversations_json, err) != 0)
         return -1;
     return count_selected(sel, err);
 }
@@ -267,8 +266,7 @@ static void copy_text(char *dst, size_t cap, const unsigned char *src)
     dst[n] = '\0';
 }
 
-int select_next_page(struct select *sel, struct page *page,
-                     struct sp_err *err)
+int select_next_page(struct select *sel, struct page *page, struct sp_err *err)
 {
     sqlite3_stmt *s = sel->page;
     int rc = SQLITE_DONE;
@@ -311,8 +309,7 @@ static const char SQL_NEXT_WORKSPACE[] =
     "SELECT workspace_id FROM spans WHERE workspace_id > ?1"
     " ORDER BY workspace_id LIMIT 1";
 
-int select_default_workspace(struct store *st, int64_t *ws,
-                             struct sp_err *err)
+int select_default_workspace(struct store *st, int64_t *ws, struct sp_err *err)
 {
     sqlite3_stmt *s = NULL;
     char list[256] = "";
@@ -333,9 +330,8 @@ int select_default_workspace(struct store *st, int64_t *ws,
         if (n++ == 0)
             *ws = after;
         if (used < sizeof(list))
-            used += (size_t)snprintf(list + used, sizeof(list) - used,
-                                     "%s%lld", n > 1 ? ", " : "",
-                                     (long long)after);
+            used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%lld",
+                                     n > 1 ? ", " : "", (long long)after);
     }
     sqlite3_finalize(s);
     if (n > 1)

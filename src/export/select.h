@@ -23,16 +23,12 @@ void select_close(struct select *sel);
 int64_t select_partial_count(const struct select *sel);
 
 /* Fills page->rows with the next page; sets page->n_rows (0 at the end). */
-int select_next_page(struct select *sel, struct page *page,
-                     struct sp_err *err);
+int select_next_page(struct select *sel, struct page *page, struct sp_err *err);
 
 /* The SQL of the page query this request uses, for EXPLAIN tests. */
 const char *select_page_sql(const struct select *sel);
 
-
-
 /* The workspace an export defaults to: the only one in the store (1 when
  * the store is empty). Several: SP_EUSAGE listing them. */
-int select_default_workspace(struct store *st, int64_t *ws,
-                             struct sp_err *err);
+int select_default_workspace(struct store *st, int64_t *ws, struct sp_err *err);
 #endif

@@ -130,10 +130,10 @@ static enum import_format detect(const char *p, size_t n)
     if (*s == '{' && has(s, first, "\"trace_id\"") &&
         has(s, first, "\"started_at\""))
         return IMPORT_LATITUDE_NDJSON;
-    if (*s == '[' || (*s == '{' && (has(s, left, "\"resourceSpans\"") ||
-                                    has(s, left, "\"batches\"") ||
-                                    has(s, left, "\"trace_requests\"") ||
-                                    has(s, left, "\"result\""))))
+    if (*s == '[' ||
+        (*s == '{' &&
+         (has(s, left, "\"resourceSpans\"") || has(s, left, "\"batches\"") ||
+          has(s, left, "\"trace_requests\"") || has(s, left, "\"result\""))))
         return IMPORT_OTLP;
     if (*s == '{')
         return IMPORT_LATITUDE_NDJSON;

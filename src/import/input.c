@@ -16,9 +16,9 @@ struct sp_input {
     gzFile gz;
     int fd;
     char *name;
-    char *buf;    /* buffered, decompressed bytes: [start, end) unread */
+    char *buf; /* buffered, decompressed bytes: [start, end) unread */
     size_t start, end, cap;
-    int eof;      /* the underlying file is exhausted */
+    int eof; /* the underlying file is exhausted */
     uint64_t lineno;
 };
 
@@ -46,13 +46,11 @@ int input_open(struct sp_input **out, const char *path, struct sp_err *err)
     in->fd = is_stdin ? dup(STDIN_FILENO) : open(path, O_RDONLY | O_CLOEXEC);
     in->name = strdup(is_stdin ? "<stdin>" : path);
     if (in->fd < 0) {
-        sp_err_set(err, SP_EFAIL, "%s: cannot open: %s", path,
-                   strerror(errno));
+        sp_err_set(err, SP_EFAIL, "%s: cannot open: %s", path, strerror(errno));
         goto fail;
     }
     if (fstat(in->fd, &sb) == 0 && S_ISDIR(sb.st_mode)) {
-        sp_err_set(err, SP_EFAIL, "%s: is a directory, not a dump file",
-                   path);
+        sp_err_set(err, SP_EFAIL, "%s: is a directory, not a dump file", path);
         goto fail;
     }
     in->gz = gzdopen(in->fd, "rb"); /* reads plain files through as well */
@@ -161,9 +159,9 @@ int input_line(struct sp_input *in, char **line, size_t *len,
     for (;;) {
         char *base = in->buf + in->start;
         size_t avail = in->end - in->start;
-        char *nl = avail > scanned ? memchr(base + scanned, '\n',
-                                            avail - scanned)
-                                   : NULL;
+        char *nl = avail > scanned
+                       ? memchr(base + scanned, '\n', avail - scanned)
+                       : NULL;
         long r;
 
         if (nl || (in->eof && avail > 0)) {
@@ -180,8 +178,8 @@ int input_line(struct sp_input *in, char **line, size_t *len,
         }
         if (avail >= SP_INPUT_MAX_LINE)
             return sp_err_set(err, SP_EFAIL,
-                              "%s:%llu: a line is longer than %u MiB",
-                              in->name, (unsigned long long)in->lineno + 1,
+                              "%s:%llu: a line is longer than %u MiB", in->name,
+                              (unsigned long long)in->lineno + 1,
                               SP_INPUT_MAX_LINE >> 20);
         scanned = avail;
         r = fill(in, INPUT_CHUNK, err);
@@ -192,8 +190,7 @@ int input_line(struct sp_input *in, char **line, size_t *len,
     }
 }
 
-long input_read(struct sp_input *in, void *buf, size_t cap,
-                struct sp_err *err)
+long input_read(struct sp_input *in, void *buf, size_t cap, struct sp_err *err)
 {
     size_t avail = in->end - in->start;
     int n;

@@ -36,8 +36,7 @@ uint64_t input_lineno(const struct sp_input *in);
 
 /* Raw bytes: up to cap bytes into buf; returns the count, 0 at end of file,
  * -1 on error. Do not mix with input_line on one input. */
-long input_read(struct sp_input *in, void *buf, size_t cap,
-                struct sp_err *err);
+long input_read(struct sp_input *in, void *buf, size_t cap, struct sp_err *err);
 
 /* Bytes consumed from the underlying file so far (compressed size). */
 uint64_t input_bytes_read(const struct sp_input *in);

@@ -35,6 +35,14 @@ enum latitude_pgdump_kind latitude_pgdump_sniff(const char *p, size_t n);
 /* The message for a pg_dump archive (custom or tar format). */
 int latitude_pgdump_refuse_archive(const char *name, struct sp_err *err);
 
+struct metadata_tree;
+
+/* Opens DIR for lookups; a DIR that cannot be opened is one clear error
+ * (SP_EFAIL), not a silent import without metadata. */
+int metadata_tree_open(struct metadata_tree **t, const char *dir,
+                       struct sp_err *err);
+void metadata_tree_close(struct metadata_tree *t);
+
 /* Reads DIR/workspaces/<workspace_id>/traces/<trace_id>/<span_id>, gzip
  * or plain JSON (detected by the 1f 8b magic), into out (reset first).
  * The ids are checked to be 32 and 16 hex digits and workspace_id to be
@@ -42,22 +50,24 @@ int latitude_pgdump_refuse_archive(const char *name, struct sp_err *err);
  * link, and the file must be a regular file. Returns 1 when found (out
  * holds the document verbatim, a JSON object), 0 when there is no such
  * file, -1 when it is unreadable, over METADATA_MAX_BYTES, not JSON or not
- * an object (err names the path and the cause). */
+ * an object (err names the path and the cause). Keeps the last trace
+ * directory open for the next span of the same trace. */
+int metadata_tree_get(struct metadata_tree *t, int64_t workspace_id,
+                      const char *trace_id, const char *span_id,
+                      struct sp_buf *out, struct sp_err *err);
+
+/* The same for a single lookup: open, get, close. */
 int metadata_tree_read(const char *dir, int64_t workspace_id,
                        const char *trace_id, const char *span_id,
                        struct sp_buf *out, struct sp_err *err);
 
-/* Checks once per file that DIR can be opened as a directory, so that a
- * mistyped --metadata-dir is one clear error, not a silent import without
- * metadata. 0 or -1 (SP_EFAIL). */
-int metadata_tree_check(const char *dir, struct sp_err *err);
-
 /* Finishes `row`, parsed from the record that began on `line`, attaches its
- * document from opts->metadata_dir when there is one (doc is scratch memory
- * that must outlive the put), and puts the span. A bad row goes to
- * import_bad, an unreadable document to import_warn (the span is kept
- * without metadata). -1 only when the file must stop (strict or store). */
+ * document from `tree` when there is one (doc is scratch memory that must
+ * outlive the put), and puts the span. A bad row goes to import_bad, an
+ * unreadable document to import_warn (the span is kept without metadata).
+ * -1 only when the file must stop (strict or store). */
 int latitude_dump_put(struct import_ctx *ctx, struct latitude_row *row,
-                      uint64_t line, struct sp_buf *doc, struct sp_err *err);
+                      uint64_t line, struct metadata_tree *tree,
+                      struct sp_buf *doc, struct sp_err *err);
 
 #endif

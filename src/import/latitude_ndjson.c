@@ -26,9 +26,8 @@ static cJSON *parse_value(const char *p, const char *end, const char **after)
 }
 
 /* Hands one member to the row: strings decoded, numbers as raw text. */
-static int set_member(struct latitude_row *row, const char *key,
-                      const cJSON *v, const char *raw, size_t rawlen,
-                      char *why, size_t whylen)
+static int set_member(struct latitude_row *row, const char *key, const cJSON *v,
+                      const char *raw, size_t rawlen, char *why, size_t whylen)
 {
     if (cJSON_IsNull(v))
         return latitude_row_set(row, key, NULL, 0, 1, why, whylen);

@@ -13,22 +13,46 @@
 #include "util/time.h"
 
 enum col_kind {
-    COL_HEX16,     /* span ids */
-    COL_HEX32,     /* trace ids */
-    COL_INT,       /* integer, NULL allowed */
-    COL_TEXT,      /* any text, NULL allowed */
-    COL_UUID,      /* a UUID, NULL allowed */
-    COL_TIME,      /* a timestamp */
+    COL_HEX16, /* span ids */
+    COL_HEX32, /* trace ids */
+    COL_INT,   /* integer, NULL allowed */
+    COL_TEXT,  /* any text, NULL allowed */
+    COL_UUID,  /* a UUID, NULL allowed */
+    COL_TIME,  /* a timestamp */
 };
 
 enum col_id {
-    C_ID, C_TRACE_ID, C_PARENT_ID, C_PREVIOUS_TRACE_ID, C_WORKSPACE_ID,
-    C_API_KEY_ID, C_PROJECT_ID, C_TEST_DEPLOYMENT_ID, C_DOCUMENT_UUID,
-    C_COMMIT_UUID, C_EXPERIMENT_UUID, C_DOCUMENT_LOG_UUID, C_NAME, C_KIND,
-    C_TYPE, C_STATUS, C_MESSAGE, C_SOURCE, C_DURATION, C_STARTED_AT,
-    C_ENDED_AT, C_TOKENS_PROMPT, C_TOKENS_CACHED, C_TOKENS_REASONING,
-    C_TOKENS_COMPLETION, C_MODEL, C_COST, C_PROVIDER, C_CREATED_AT,
-    C_UPDATED_AT, C_COUNT
+    C_ID,
+    C_TRACE_ID,
+    C_PARENT_ID,
+    C_PREVIOUS_TRACE_ID,
+    C_WORKSPACE_ID,
+    C_API_KEY_ID,
+    C_PROJECT_ID,
+    C_TEST_DEPLOYMENT_ID,
+    C_DOCUMENT_UUID,
+    C_COMMIT_UUID,
+    C_EXPERIMENT_UUID,
+    C_DOCUMENT_LOG_UUID,
+    C_NAME,
+    C_KIND,
+    C_TYPE,
+    C_STATUS,
+    C_MESSAGE,
+    C_SOURCE,
+    C_DURATION,
+    C_STARTED_AT,
+    C_ENDED_AT,
+    C_TOKENS_PROMPT,
+    C_TOKENS_CACHED,
+    C_TOKENS_REASONING,
+    C_TOKENS_COMPLETION,
+    C_MODEL,
+    C_COST,
+    C_PROVIDER,
+    C_CREATED_AT,
+    C_UPDATED_AT,
+    C_COUNT
 };
 
 static const struct {
@@ -68,8 +92,9 @@ static const struct {
 };
 
 static const char *const span_types[] = {
-    "prompt", "chat", "external", "unresolved_external", "http",
-    "completion", "tool", "embedding", "unknown",
+    "prompt",  "chat",       "external", "unresolved_external",
+    "http",    "completion", "tool",     "embedding",
+    "unknown",
 };
 
 #define NO_TEXT ((size_t)-1)
@@ -143,14 +168,14 @@ static struct sp_opt_int *int_field(struct sp_span *s, int col)
     }
 }
 
-static int set_hex(struct latitude_row *r, int col, const char *v,
-                   size_t len, char *why, size_t whylen)
+static int set_hex(struct latitude_row *r, int col, const char *v, size_t len,
+                   char *why, size_t whylen)
 {
     size_t want = columns[col].kind == COL_HEX16 ? 16 : 32;
-    char *dst = col == C_ID ? r->span.id
-              : col == C_TRACE_ID ? r->span.trace_id
-              : col == C_PARENT_ID ? r->span.parent_id
-                                   : r->span.previous_trace_id;
+    char *dst = col == C_ID          ? r->span.id
+                : col == C_TRACE_ID  ? r->span.trace_id
+                : col == C_PARENT_ID ? r->span.parent_id
+                                     : r->span.previous_trace_id;
 
     if (len == 0 && (col == C_PARENT_ID || col == C_PREVIOUS_TRACE_ID)) {
         dst[0] = '\0'; /* "" means none */
@@ -164,8 +189,8 @@ static int set_hex(struct latitude_row *r, int col, const char *v,
     return 0;
 }
 
-static int set_int(struct latitude_row *r, int col, const char *v,
-                   size_t len, char *why, size_t whylen)
+static int set_int(struct latitude_row *r, int col, const char *v, size_t len,
+                   char *why, size_t whylen)
 {
     int64_t n;
     struct sp_opt_int *f = int_field(&r->span, col);
@@ -184,8 +209,8 @@ static int set_int(struct latitude_row *r, int col, const char *v,
     return 0;
 }
 
-static int set_time(struct latitude_row *r, int col, const char *v,
-                    size_t len, char *why, size_t whylen)
+static int set_time(struct latitude_row *r, int col, const char *v, size_t len,
+                    char *why, size_t whylen)
 {
     int64_t ns;
 
@@ -201,12 +226,12 @@ static int set_time(struct latitude_row *r, int col, const char *v,
     return 0;
 }
 
-static int set_text(struct latitude_row *r, int col, const char *v,
-                    size_t len, char *why, size_t whylen)
+static int set_text(struct latitude_row *r, int col, const char *v, size_t len,
+                    char *why, size_t whylen)
 {
     if (columns[col].kind == COL_UUID && !sp_uuid_is_valid(v, len)) {
-        snprintf(why, whylen, "%s \"%.*s\" is not a UUID",
-                 columns[col].name, (int)(len > 40 ? 40 : len), v);
+        snprintf(why, whylen, "%s \"%.*s\" is not a UUID", columns[col].name,
+                 (int)(len > 40 ? 40 : len), v);
         return -1;
     }
     if (memchr(v, '\0', len)) {
@@ -236,15 +261,11 @@ int latitude_row_set(struct latitude_row *r, const char *name,
     }
     switch (columns[col].kind) {
     case COL_HEX16:
-    case COL_HEX32:
-        return set_hex(r, col, value, len, why, whylen);
-    case COL_INT:
-        return set_int(r, col, value, len, why, whylen);
-    case COL_TIME:
-        return set_time(r, col, value, len, why, whylen);
+    case COL_HEX32: return set_hex(r, col, value, len, why, whylen);
+    case COL_INT: return set_int(r, col, value, len, why, whylen);
+    case COL_TIME: return set_time(r, col, value, len, why, whylen);
     case COL_TEXT:
-    case COL_UUID:
-        return set_text(r, col, value, len, why, whylen);
+    case COL_UUID: return set_text(r, col, value, len, why, whylen);
     }
     return 0;
 }
@@ -274,8 +295,7 @@ int latitude_row_finish(struct latitude_row *r, char *why, size_t whylen)
 
     for (i = 0; i < sizeof(required) / sizeof(required[0]); i++) {
         if (!(r->seen & (1u << required[i]))) {
-            snprintf(why, whylen, "%s is missing",
-                     columns[required[i]].name);
+            snprintf(why, whylen, "%s is missing", columns[required[i]].name);
             return -1;
         }
     }

@@ -13,8 +13,8 @@
 struct latitude_row {
     struct sp_span span;
     struct sp_buf text; /* NUL-separated copies of string values */
-    size_t offsets[32];  /* where each string column's copy starts */
-    unsigned seen;       /* bit per required column: id, trace_id, ... */
+    size_t offsets[32]; /* where each string column's copy starts */
+    unsigned seen;      /* bit per required column: id, trace_id, ... */
 };
 
 void latitude_row_init(struct latitude_row *r);

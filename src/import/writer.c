@@ -11,12 +11,12 @@
 #include "util/time.h"
 
 /* The span columns, bound as ?1..?30 in this order by bind_span. */
-#define SPAN_COLUMNS                                                          \
-    "trace_id, id, parent_id, previous_trace_id, workspace_id, api_key_id,"   \
-    " project_id, test_deployment_id, document_uuid, commit_uuid,"            \
-    " experiment_uuid, document_log_uuid, name, kind, type, status, message," \
-    " source, duration_ms, started_at_ns, ended_at_ns, tokens_prompt,"        \
-    " tokens_cached, tokens_reasoning, tokens_completion, model, cost,"       \
+#define SPAN_COLUMNS                                                           \
+    "trace_id, id, parent_id, previous_trace_id, workspace_id, api_key_id,"    \
+    " project_id, test_deployment_id, document_uuid, commit_uuid,"             \
+    " experiment_uuid, document_log_uuid, name, kind, type, status, message,"  \
+    " source, duration_ms, started_at_ns, ended_at_ns, tokens_prompt,"         \
+    " tokens_cached, tokens_reasoning, tokens_completion, model, cost,"        \
     " provider, created_at, updated_at"
 
 static const char SQL_INSERT[] =
@@ -191,8 +191,8 @@ static int check_span(const struct sp_span *s, struct sp_err *err)
     if (strlen(s->trace_id) != 32 || !sp_hex_is_valid(s->trace_id, 32) ||
         strlen(s->id) != 16 || !sp_hex_is_valid(s->id, 16) || !s->type)
         return sp_err_set(err, SP_EINPUT,
-                          "span %s:%s has no valid ids or no type",
-                          s->trace_id, s->id);
+                          "span %s:%s has no valid ids or no type", s->trace_id,
+                          s->id);
     return 0;
 }
 
@@ -239,7 +239,6 @@ int writer_put(struct writer *w, const struct sp_span *sp, struct sp_err *err)
     if (!sp->metadata) /* dumps.md: without metadata the stored one stays */
         return 0;
     sqlite3_bind_int64(s, 1, rowid);
-    sqlite3_bind_text(s, 2, sp->metadata, (int)sp->metadata_len,
-                      SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, sp->metadata, (int)sp->metadata_len, SQLITE_STATIC);
     return store_step_done(w->st, s, err, "storing span metadata");
 }

@@ -38,19 +38,13 @@ void sp_err_prefix(struct sp_err *err, const char *fmt, ...)
 int sp_err_exit_code(enum sp_err_kind kind)
 {
     switch (kind) {
-    case SP_ENONE:
-        return 0;
-    case SP_EUSAGE:
-        return 2;
-    case SP_EINPUT:
-        return 3;
-    case SP_ESTORE:
-        return 4;
-    case SP_EPLUGIN:
-        return 5;
+    case SP_ENONE: return 0;
+    case SP_EUSAGE: return 2;
+    case SP_EINPUT: return 3;
+    case SP_ESTORE: return 4;
+    case SP_EPLUGIN: return 5;
     case SP_EFAIL:
-    case SP_ENOMEM:
-        break;
+    case SP_ENOMEM: break;
     }
     return 1;
 }

@@ -20,8 +20,8 @@ struct sp_err {
 
 /* Sets kind and message; always returns -1 so callers can `return
  * sp_err_set(...)`. A NULL err is allowed and ignored. */
-int sp_err_set(struct sp_err *err, enum sp_err_kind kind, const char *fmt,
-               ...) __attribute__((format(printf, 3, 4)));
+int sp_err_set(struct sp_err *err, enum sp_err_kind kind, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* Prefixes the current message with "PREFIX: " (e.g. a file name). */
 void sp_err_prefix(struct sp_err *err, const char *fmt, ...)

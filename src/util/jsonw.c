@@ -31,20 +31,13 @@ static char short_escape(unsigned char c)
 {
     switch (c) {
     case '"':
-    case '\\':
-        return (char)c;
-    case '\b':
-        return 'b';
-    case '\f':
-        return 'f';
-    case '\n':
-        return 'n';
-    case '\r':
-        return 'r';
-    case '\t':
-        return 't';
-    default:
-        return 0;
+    case '\\': return (char)c;
+    case '\b': return 'b';
+    case '\f': return 'f';
+    case '\n': return 'n';
+    case '\r': return 'r';
+    case '\t': return 't';
+    default: return 0;
     }
 }
 
@@ -193,24 +186,18 @@ static int jsonw_any(struct sp_buf *out, const cJSON *v, int depth)
     const char *s;
 
     switch (v->type & 0xff) {
-    case cJSON_False:
-        return sp_buf_adds(out, "false");
-    case cJSON_True:
-        return sp_buf_adds(out, "true");
-    case cJSON_NULL:
-        return sp_buf_adds(out, "null");
-    case cJSON_Number:
-        return jsonw_number(out, v->valuedouble);
+    case cJSON_False: return sp_buf_adds(out, "false");
+    case cJSON_True: return sp_buf_adds(out, "true");
+    case cJSON_NULL: return sp_buf_adds(out, "null");
+    case cJSON_Number: return jsonw_number(out, v->valuedouble);
     case cJSON_String:
         s = v->valuestring ? v->valuestring : "";
         return jsonw_string(out, s, strlen(s));
     case cJSON_Raw:
         return v->valuestring ? sp_buf_adds(out, v->valuestring) : -1;
     case cJSON_Array:
-    case cJSON_Object:
-        return jsonw_container(out, v, depth + 1);
-    default:
-        return -1; /* cJSON_Invalid */
+    case cJSON_Object: return jsonw_container(out, v, depth + 1);
+    default: return -1; /* cJSON_Invalid */
     }
 }
 

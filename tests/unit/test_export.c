@@ -42,8 +42,8 @@ static int cap_write(void *state, const struct sp_row *row, char *err,
                      size_t errlen)
 {
     (void)err, (void)errlen;
-    sp_buf_printf(state, "%s:%s|%s\n", row->values[3].text,
-                  row->values[2].text, row->values[1].text);
+    sp_buf_printf(state, "%s:%s|%s\n", row->values[3].text, row->values[2].text,
+                  row->values[1].text);
     return SP_OK;
 }
 
@@ -102,8 +102,8 @@ struct spec {
     int64_t workspace;
 };
 
-static void put(const struct spec *s, const char *document,
-                const char *commit, int64_t project)
+static void put(const struct spec *s, const char *document, const char *commit,
+                int64_t project)
 {
     struct sp_span sp;
     struct sp_err err = {0};
@@ -369,8 +369,7 @@ static void completion_under_a_tool_span_belongs_to_the_prompt(void **state)
     add(TR, "00000000000000b2", "00000000000000b1", "unknown", 102, NULL);
     add(TR, "00000000000000c1", "00000000000000b2", "completion", 90, a);
     run(&req);
-    assert_string_equal(sp_buf_str(&captured),
-                        TR ":000000000000000a|deep\n");
+    assert_string_equal(sp_buf_str(&captured), TR ":000000000000000a|deep\n");
 }
 
 static void nested_prompt_owns_its_own_completions(void **state)
@@ -387,9 +386,8 @@ static void nested_prompt_owns_its_own_completions(void **state)
     add(TR, "000000000000000b", "00000000000000b1", "prompt", 103, NULL);
     add(TR, "00000000000000c2", "000000000000000b", "completion", 104, inner);
     run(&req);
-    assert_string_equal(sp_buf_str(&captured),
-                        TR ":000000000000000b|inner\n"
-                        TR ":000000000000000a|outer\n");
+    assert_string_equal(sp_buf_str(&captured), TR ":000000000000000b|inner\n" TR
+                                                  ":000000000000000a|outer\n");
 }
 
 static void parent_cycle_ends_the_walk(void **state)
@@ -413,8 +411,8 @@ static void other_workspaces_spans_do_not_count(void **state)
 {
     char a[256];
     struct export_request req = request();
-    struct spec foreign = {TR, "00000000000000c1", "000000000000000a",
-                           "completion", 101, a, 2};
+    struct spec foreign = {
+        TR, "00000000000000c1", "000000000000000a", "completion", 101, a, 2};
     struct export_stats stats;
 
     (void)state;
@@ -466,10 +464,10 @@ struct model_span {
 };
 
 static struct model_span model[N_MODEL];
-static const char *const uuids[] = {
-    NULL, "00000000-0000-4000-8000-000000000001",
-    "00000000-0000-4000-8000-000000000002",
-    "00000000-0000-4000-8000-000000000003"};
+static const char *const uuids[] = {NULL,
+                                    "00000000-0000-4000-8000-000000000001",
+                                    "00000000-0000-4000-8000-000000000002",
+                                    "00000000-0000-4000-8000-000000000003"};
 
 static void build_model(void)
 {
@@ -529,8 +527,8 @@ static void build_model(void)
 struct model_filter {
     int document, commit, experiment, deployment, project;
     int64_t from, to;
-    int mode;        /* 0 all, 1 except, 2 partial */
-    unsigned pick;   /* which spans the key set holds: (i * 7 + pick) % 5 == 0 */
+    int mode;      /* 0 all, 1 except, 2 partial */
+    unsigned pick; /* which spans the key set holds: (i * 7 + pick) % 5 == 0 */
     int conversation; /* partial: also select this conversation, or -1 */
 };
 
@@ -565,8 +563,8 @@ static int model_match(const struct model_filter *f, int i)
     if (f->mode == 1)
         return !model_keyed(f, i);
     if (f->mode == 2)
-        return model_keyed(f, i) || (f->conversation > 0 &&
-                                     m->conversation == f->conversation);
+        return model_keyed(f, i) ||
+               (f->conversation > 0 && m->conversation == f->conversation);
     return 1;
 }
 
@@ -616,8 +614,7 @@ static void model_expect(const struct model_filter *f, struct sp_buf *out)
     qsort(idx, (size_t)n, sizeof(idx[0]), model_cmp);
     sp_buf_reset(out);
     for (i = 0; i < n; i++)
-        sp_buf_printf(out, "%s:%s|m\n", model[idx[i]].trace,
-                      model[idx[i]].id);
+        sp_buf_printf(out, "%s:%s|m\n", model[idx[i]].trace, model[idx[i]].id);
 }
 
 static char *json_list(int value, int as_int)
@@ -683,10 +680,9 @@ static void model_run(const struct model_filter *f)
     if (strcmp(sp_buf_str(&want), sp_buf_str(&captured)) != 0)
         fail_msg("mode %d doc %d commit %d exp %d dep %d proj %d "
                  "from %lld to %lld conv %d:\nwant\n%s\ngot\n%s",
-                 f->mode, f->document, f->commit, f->experiment,
-                 f->deployment, f->project, (long long)f->from,
-                 (long long)f->to, f->conversation, sp_buf_str(&want),
-                 sp_buf_str(&captured));
+                 f->mode, f->document, f->commit, f->experiment, f->deployment,
+                 f->project, (long long)f->from, (long long)f->to,
+                 f->conversation, sp_buf_str(&want), sp_buf_str(&captured));
     sp_buf_free(&want);
     for (int i = 0; i < 5; i++)
         free(lists[i]);
@@ -710,9 +706,16 @@ static void every_mode_and_filter_matches_the_model(void **state)
         for (which = 0; which < 5; which++) {
             for (value = 1; value <= 2; value++) {
                 for (b = 0; b < 5; b++) {
-                    f = (struct model_filter){-1, -1, -1, -1, -1,
-                                              bounds[b][0], bounds[b][1],
-                                              mode, (unsigned)value, -1};
+                    f = (struct model_filter){-1,
+                                              -1,
+                                              -1,
+                                              -1,
+                                              -1,
+                                              bounds[b][0],
+                                              bounds[b][1],
+                                              mode,
+                                              (unsigned)value,
+                                              -1};
                     int *slot[] = {&f.document, &f.commit, &f.experiment,
                                    &f.deployment, &f.project};
                     *slot[which] = value;
@@ -721,11 +724,11 @@ static void every_mode_and_filter_matches_the_model(void **state)
                 }
             }
         }
-        f = (struct model_filter){1, 2, 1, 1, 2, INT64_MIN, INT64_MAX,
-                                  mode, 3, mode == 2 ? 3 : -1};
+        f = (struct model_filter){
+            1, 2, 1, 1, 2, INT64_MIN, INT64_MAX, mode, 3, mode == 2 ? 3 : -1};
         model_run(&f);
-        f = (struct model_filter){-1, -1, -1, -1, -1, INT64_MIN, INT64_MAX,
-                                  mode, 4, -1};
+        f = (struct model_filter){-1,        -1,        -1,   -1, -1,
+                                  INT64_MIN, INT64_MAX, mode, 4,  -1};
         model_run(&f);
     }
 }

@@ -58,8 +58,7 @@ static void new_store_is_created_0600_at_the_current_schema(void **state)
     assert_int_equal(store_open(&st, path, 0, &err), 0);
     assert_int_equal(stat(path, &sb), 0);
     assert_int_equal(sb.st_mode & 0777, 0600);
-    assert_int_equal(one_int(st, "PRAGMA user_version"),
-                     STORE_SCHEMA_VERSION);
+    assert_int_equal(one_int(st, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
     assert_int_equal(one_int(st, "SELECT count(*) FROM sqlite_schema"
                                  " WHERE name = 'spans'"),
                      1);
@@ -74,9 +73,8 @@ static void store_runs_in_wal_mode_with_foreign_keys(void **state)
 
     (void)state;
     assert_int_equal(store_open(&st, path, 0, &err), 0);
-    assert_int_equal(sqlite3_prepare_v2(st->db, "PRAGMA journal_mode", -1,
-                                        &s, NULL),
-                     0);
+    assert_int_equal(
+        sqlite3_prepare_v2(st->db, "PRAGMA journal_mode", -1, &s, NULL), 0);
     assert_int_equal(sqlite3_step(s), SQLITE_ROW);
     assert_string_equal((const char *)sqlite3_column_text(s, 0), "wal");
     sqlite3_finalize(s);
@@ -151,10 +149,10 @@ int main(void)
             new_store_is_created_0600_at_the_current_schema, setup, teardown),
         cmocka_unit_test_setup_teardown(
             store_runs_in_wal_mode_with_foreign_keys, setup, teardown),
-        cmocka_unit_test_setup_teardown(reopening_a_store_keeps_its_rows,
+        cmocka_unit_test_setup_teardown(reopening_a_store_keeps_its_rows, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(store_from_a_newer_spanport_is_refused,
                                         setup, teardown),
-        cmocka_unit_test_setup_teardown(
-            store_from_a_newer_spanport_is_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(
             other_sqlite_database_is_not_taken_for_a_store, setup, teardown),
         cmocka_unit_test_setup_teardown(
