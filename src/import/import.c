@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "import/input.h"
+#include "import/latitude_dump.h"
 #include "import/writer.h"
 #include "store.h"
 
@@ -125,25 +126,19 @@ static enum import_format detect(const char *p, size_t n)
     const char *nl = memchr(s, '\n', left);
     size_t first = nl ? (size_t)(nl - s) : left;
 
-    if (left >= 5 && memcmp(s, "PGDMP", 5) == 0)
+    if (latitude_pgdump_sniff(p, n) != LATITUDE_PGDUMP_NONE)
         return IMPORT_LATITUDE_PGDUMP;
-    if (*s == '{' && has(s, first, "\"trace_id\"") &&
+    if (left > 0 && *s == '{' && has(s, first, "\"trace_id\"") &&
         has(s, first, "\"started_at\""))
         return IMPORT_LATITUDE_NDJSON;
-    if (*s == '[' ||
-        (*s == '{' &&
-         (has(s, left, "\"resourceSpans\"") || has(s, left, "\"batches\"") ||
-          has(s, left, "\"trace_requests\"") || has(s, left, "\"result\""))))
+    if (left > 0 && (*s == '[' || *s == '{') &&
+        (has(s, left, "\"resourceSpans\"") || has(s, left, "\"batches\"") ||
+         has(s, left, "\"trace_requests\"") || has(s, left, "\"result\"")))
         return IMPORT_OTLP;
-    if (*s == '{')
-        return IMPORT_LATITUDE_NDJSON;
-    if (has(s, left, "COPY ") && has(s, left, "FROM stdin"))
-        return IMPORT_LATITUDE_PGDUMP;
-    if ((left >= 2 && memcmp(s, "--", 2) == 0) ||
-        (left >= 4 && memcmp(s, "SET ", 4) == 0))
-        return IMPORT_LATITUDE_PGDUMP;
-    if (has(s, first, "trace_id") && has(s, first, ","))
+    if (latitude_csv_sniff(p, n))
         return IMPORT_LATITUDE_CSV;
+    if (left > 0 && *s == '{')
+        return IMPORT_LATITUDE_NDJSON; /* its reader says what is wrong */
     return IMPORT_AUTO;
 }
 

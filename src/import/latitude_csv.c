@@ -43,6 +43,7 @@ struct csvr {
     int skip_to_eol;                  /* drop input up to the next LF */
     char why[256];                    /* the record's first problem */
     int stopped;                      /* err is set: stop reading */
+    struct metadata_tree *tree;       /* NULL without --metadata-dir */
     struct sp_buf doc;                /* the current span's metadata */
 };
 
@@ -147,7 +148,8 @@ static int csvr_record_done(struct csvr *r)
                  r->n_columns);
     if (r->why[0])
         return import_bad(r->ctx, r->record_line, r->err, "%s", r->why);
-    return latitude_dump_put(r->ctx, &r->row, r->record_line, &r->doc, r->err);
+    return latitude_dump_put(r->ctx, &r->row, r->record_line, r->tree, &r->doc,
+                             r->err);
 }
 
 static void csvr_forget_record(struct csvr *r)
@@ -304,12 +306,9 @@ static int csvr_run(struct csvr *r)
 int read_latitude_csv(struct import_ctx *ctx, struct sp_err *err)
 {
     const char *dir = ctx->opts->metadata_dir;
-    struct csvr *r;
+    struct csvr *r = calloc(1, sizeof(struct csvr));
     int rc = -1;
 
-    if (dir && metadata_tree_check(dir, err) != 0)
-        return -1;
-    r = calloc(1, sizeof(*r));
     if (!r)
         return sp_err_set(err, SP_ENOMEM, "out of memory");
     r->ctx = ctx;
@@ -318,11 +317,14 @@ int read_latitude_csv(struct import_ctx *ctx, struct sp_err *err)
     latitude_row_init(&r->row);
     sp_buf_init(&r->names, 0);
     sp_buf_init(&r->doc, 0);
+    if (dir && metadata_tree_open(&r->tree, dir, err) != 0)
+        goto done;
     if (csvr_parser_init(r) != 0)
         goto done;
     rc = csvr_run(r);
 done:
     csv_free(&r->parser);
+    metadata_tree_close(r->tree);
     sp_buf_free(&r->doc);
     sp_buf_free(&r->names);
     latitude_row_free(&r->row);

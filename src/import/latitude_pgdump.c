@@ -31,8 +31,9 @@ struct pgd {
     struct sp_buf names;             /* COPY column names, NUL-separated */
     size_t name_at[PGD_MAX_COLUMNS]; /* where each name starts */
     size_t n_columns;
-    struct sp_buf value; /* one de-escaped field */
-    struct sp_buf doc;   /* the current span's metadata */
+    struct sp_buf value;        /* one de-escaped field */
+    struct metadata_tree *tree; /* NULL without --metadata-dir */
+    struct sp_buf doc;          /* the current span's metadata */
     enum pgd_state state;
     uint64_t block_line; /* the COPY line of this block */
     unsigned n_blocks;   /* spans blocks found */
@@ -310,8 +311,8 @@ static int pgd_flush(struct pgd *d)
     if (d->why[0])
         rc = import_bad(d->ctx, d->pending_line, d->err, "%s", d->why);
     else
-        rc = latitude_dump_put(d->ctx, &d->row, d->pending_line, &d->doc,
-                               d->err);
+        rc = latitude_dump_put(d->ctx, &d->row, d->pending_line, d->tree,
+                               &d->doc, d->err);
     latitude_row_reset(&d->row);
     d->why[0] = '\0';
     d->pending = 0;
@@ -383,14 +384,12 @@ static int pgd_line(struct pgd *d, const char *line, size_t len, uint64_t no)
         len -= 3;
     }
     switch (d->state) {
-    case PGD_OUTSIDE:
-        return pgd_outside(d, line, len, no);
+    case PGD_OUTSIDE: return pgd_outside(d, line, len, no);
     case PGD_IN_OTHER:
         if (is_end)
             d->state = PGD_OUTSIDE;
         return 0;
-    case PGD_IN_SPANS:
-        break;
+    case PGD_IN_SPANS: break;
     }
     if (d->pending && pgd_flush(d) != 0)
         return -1;
@@ -460,14 +459,12 @@ int read_latitude_pgdump(struct import_ctx *ctx, struct sp_err *err)
     const char *head;
     size_t got;
     struct pgd *d;
-    int rc;
+    int rc = -1;
 
     if (input_peek(ctx->in, 512, &head, &got, err) != 0)
         return -1;
     if (latitude_pgdump_sniff(head, got) == LATITUDE_PGDUMP_ARCHIVE)
         return latitude_pgdump_refuse_archive(input_name(ctx->in), err);
-    if (dir && metadata_tree_check(dir, err) != 0)
-        return -1;
     d = calloc(1, sizeof(*d));
     if (!d)
         return sp_err_set(err, SP_ENOMEM, "out of memory");
@@ -478,7 +475,9 @@ int read_latitude_pgdump(struct import_ctx *ctx, struct sp_err *err)
     sp_buf_init(&d->names, 0);
     sp_buf_init(&d->value, 0);
     sp_buf_init(&d->doc, 0);
-    rc = pgd_run(d);
+    if (!dir || metadata_tree_open(&d->tree, dir, err) == 0)
+        rc = pgd_run(d);
+    metadata_tree_close(d->tree);
     sp_buf_free(&d->doc);
     sp_buf_free(&d->value);
     sp_buf_free(&d->names);

@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -27,12 +28,16 @@
 #include "import/latitude_row.h"
 #include "util/hex.h"
 
-/* Where a lookup stands: the path so far, for messages only (opening
- * goes by components), and the deepest directory or file opened. */
-struct tree_walk {
-    char path[400];
-    size_t path_len;
-    int fd;
+/* An open tree: its directory, and the trace directory of the last
+ * lookup, since the spans of one trace mostly come one after another. */
+struct metadata_tree {
+    char *dir; /* as given, for messages */
+    int root_fd;
+    int64_t ws;        /* the trace directory held: workspace, */
+    char trace[33];    /* trace id ("" for none), */
+    int trace_fd;      /* and its fd, or -1 when it does not exist */
+    struct sp_buf raw; /* a file's bytes, kept for the next one */
+    char path[400];    /* what is being opened, for messages only */
 };
 
 static int tree_fail(struct sp_err *err, const char *path, const char *why)
@@ -40,66 +45,90 @@ static int tree_fail(struct sp_err *err, const char *path, const char *why)
     return sp_err_set(err, SP_EINPUT, "metadata %s: %s", path, why);
 }
 
-/* Opens one more component below w->fd. Returns 1, 0 when it does not
- * exist, -1 on any other failure (a link, not a directory, no access). */
-static int tree_step(struct tree_walk *w, const char *name, int is_dir,
-                     struct sp_err *err)
+/* Opens `name` below the directory `at`, neither following a link nor
+ * blocking on a FIFO. Returns 1 with *fd, 0 when it does not exist, -1. */
+static int tree_step(int at, const char *name, int is_dir, const char *path,
+                     int *fd, struct sp_err *err)
 {
     int flags = O_RDONLY | O_NOFOLLOW | O_CLOEXEC;
     struct stat st;
-    int n, fd;
+    int e;
 
-    n = snprintf(w->path + w->path_len, sizeof(w->path) - w->path_len, "/%s",
-                 name);
-    if (n > 0)
-        w->path_len += (size_t)n;
-    if (w->path_len >= sizeof(w->path))
-        w->path_len = sizeof(w->path) - 1;
-    /* O_NONBLOCK: opening a FIFO planted in the tree must not hang us. */
     flags |= is_dir ? O_DIRECTORY : O_NONBLOCK;
-    fd = openat(w->fd, name, flags);
-    if (fd < 0 && errno == ENOENT)
+    *fd = openat(at, name, flags);
+    if (*fd >= 0)
+        return 1;
+    e = errno;
+    if (e == ENOENT)
         return 0;
-    if (fd < 0 && (errno == ELOOP || errno == ENOTDIR) &&
-        fstatat(w->fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+    if ((e == ELOOP || e == ENOTDIR) &&
+        fstatat(at, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
         S_ISLNK(st.st_mode)) /* O_DIRECTORY makes it ENOTDIR on Linux */
-        return tree_fail(err, w->path,
+        return tree_fail(err, path,
                          "is a symbolic link; links are not followed "
                          "inside the metadata tree");
-    if (fd < 0)
-        return tree_fail(err, w->path, strerror(errno));
-    close(w->fd);
-    w->fd = fd;
-    return 1;
+    return tree_fail(err, path, strerror(e));
 }
 
-/* Opens the span's file; 1 with w->fd a regular file, 0 missing, -1. */
-static int tree_open(struct tree_walk *w, const char *dir, const char *ws,
-                     const char *trace_id, const char *span_id,
-                     struct sp_err *err)
+/* Holds workspaces/<ws>/traces/<trace> in t->trace_fd (-1: missing).
+ * Returns 1, 0 when it does not exist, -1 on a failure (not held). */
+static int tree_trace_dir(struct metadata_tree *t, int64_t ws,
+                          const char *trace, struct sp_err *err)
 {
-    const char *part[5] = {"workspaces", ws, "traces", trace_id, span_id};
+    char ws_text[24];
+    const char *part[4] = {"workspaces", ws_text, "traces", trace};
+    size_t i, len;
+    int at = t->root_fd, fd = -1, rc = 1;
+
+    if (t->trace[0] && t->ws == ws && strcmp(t->trace, trace) == 0)
+        return t->trace_fd >= 0;
+    if (t->trace_fd >= 0)
+        close(t->trace_fd);
+    t->trace[0] = '\0';
+    t->trace_fd = -1;
+    snprintf(ws_text, sizeof(ws_text), "%" PRId64, ws);
+    snprintf(t->path, sizeof(t->path), "%s", t->dir);
+    for (i = 0; i < 4 && rc == 1; i++) {
+        len = strlen(t->path);
+        snprintf(t->path + len, sizeof(t->path) - len, "/%s", part[i]);
+        rc = tree_step(at, part[i], 1, t->path, &fd, err);
+        if (at != t->root_fd)
+            close(at);
+        at = rc == 1 ? fd : -1;
+    }
+    if (rc < 0)
+        return -1;
+    t->ws = ws;
+    memcpy(t->trace, trace, sizeof(t->trace));
+    t->trace_fd = at;
+    return rc;
+}
+
+/* Opens the span's file in the held trace directory: 1 with *fd a
+ * regular file of at most METADATA_MAX_BYTES, 0 missing, -1. */
+static int tree_open_span(struct metadata_tree *t, const char *span, int *fd,
+                          struct sp_err *err)
+{
     struct stat st;
-    size_t i;
+    const char *why = NULL;
     int rc;
 
-    snprintf(w->path, sizeof(w->path), "%s", dir);
-    w->path_len = strlen(w->path);
-    w->fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (w->fd < 0)
-        return tree_fail(err, w->path, strerror(errno));
-    for (i = 0; i < 5; i++) {
-        rc = tree_step(w, part[i], i < 4, err);
-        if (rc != 1)
-            return rc;
-    }
-    if (fstat(w->fd, &st) != 0)
-        return tree_fail(err, w->path, strerror(errno));
-    if (!S_ISREG(st.st_mode))
-        return tree_fail(err, w->path, "is not a regular file");
-    if (st.st_size > (off_t)METADATA_MAX_BYTES)
-        return tree_fail(err, w->path, "is larger than 64 MiB");
-    return 1;
+    snprintf(t->path, sizeof(t->path), "%s/workspaces/%" PRId64 "/traces/%s/%s",
+             t->dir, t->ws, t->trace, span);
+    rc = tree_step(t->trace_fd, span, 0, t->path, fd, err);
+    if (rc != 1)
+        return rc;
+    if (fstat(*fd, &st) != 0)
+        why = strerror(errno);
+    else if (!S_ISREG(st.st_mode))
+        why = "is not a regular file";
+    else if (st.st_size > (off_t)METADATA_MAX_BYTES)
+        why = "is larger than 64 MiB";
+    if (!why)
+        return 1;
+    close(*fd);
+    *fd = -1;
+    return tree_fail(err, t->path, why);
 }
 
 /* Reads the whole file (at most METADATA_MAX_BYTES) into raw. */
@@ -191,7 +220,7 @@ static int tree_check_json(const struct sp_buf *doc, const char *path,
     cJSON_Delete(v);
     if (!is_object)
         return tree_fail(err, path, "is not a JSON object");
-    while (end < doc->data + doc->len && strchr(" \t\r\n", *end) && *end)
+    while (end < doc->data + doc->len && *end && strchr(" \t\r\n", *end))
         end++;
     if (end != doc->data + doc->len)
         return tree_fail(err, path, "has data after its JSON object");
@@ -199,36 +228,71 @@ static int tree_check_json(const struct sp_buf *doc, const char *path,
 }
 
 /* Reads the open file into out, gunzipping when it starts with 1f 8b. */
-static int tree_load(int fd, const char *path, struct sp_buf *out,
+static int tree_load(struct metadata_tree *t, int fd, struct sp_buf *out,
                      struct sp_err *err)
 {
-    struct sp_buf raw;
-    int rc = -1;
+    struct sp_buf *raw = &t->raw;
 
-    sp_buf_init(&raw, 0);
-    if (tree_slurp(fd, path, &raw, err) != 0)
-        goto done;
-    if (raw.len >= 2 && (unsigned char)raw.data[0] == 0x1f &&
-        (unsigned char)raw.data[1] == 0x8b) {
-        if (tree_gunzip(&raw, path, out, err) != 0)
-            goto done;
-    } else if (sp_buf_add(out, raw.data, raw.len) != 0) {
-        sp_err_set(err, SP_ENOMEM, "out of memory reading %s", path);
-        goto done;
+    sp_buf_reset(raw);
+    if (tree_slurp(fd, t->path, raw, err) != 0)
+        return -1;
+    if (raw->len >= 2 && (unsigned char)raw->data[0] == 0x1f &&
+        (unsigned char)raw->data[1] == 0x8b) {
+        if (tree_gunzip(raw, t->path, out, err) != 0)
+            return -1;
+    } else if (sp_buf_add(out, raw->data, raw->len) != 0) {
+        return sp_err_set(err, SP_ENOMEM, "out of memory reading %s", t->path);
     }
-    rc = tree_check_json(out, path, err);
-done:
-    sp_buf_free(&raw);
-    return rc;
+    return tree_check_json(out, t->path, err);
 }
 
-int metadata_tree_read(const char *dir, int64_t workspace_id,
-                       const char *trace_id, const char *span_id,
-                       struct sp_buf *out, struct sp_err *err)
+int metadata_tree_open(struct metadata_tree **out, const char *dir,
+                       struct sp_err *err)
 {
-    struct tree_walk w = {.fd = -1};
-    char trace[33], span[17], ws[24];
-    int rc = -1;
+    struct metadata_tree *t = calloc(1, sizeof(*t));
+
+    *out = NULL;
+    if (t)
+        t->dir = strdup(dir);
+    if (!t || !t->dir) {
+        free(t);
+        sp_err_set(err, SP_ENOMEM, "out of memory");
+        return -1;
+    }
+    t->trace_fd = -1;
+    sp_buf_init(&t->raw, 0);
+    t->root_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (t->root_fd < 0) {
+        sp_err_set(err, SP_EFAIL,
+                   "--metadata-dir %s: %s; give the directory that holds "
+                   "workspaces/",
+                   dir, strerror(errno));
+        metadata_tree_close(t);
+        return -1;
+    }
+    *out = t;
+    return 0;
+}
+
+void metadata_tree_close(struct metadata_tree *t)
+{
+    if (!t)
+        return;
+    if (t->trace_fd >= 0)
+        close(t->trace_fd);
+    if (t->root_fd >= 0)
+        close(t->root_fd);
+    sp_buf_free(&t->raw);
+    free(t->dir);
+    free(t);
+}
+
+int metadata_tree_get(struct metadata_tree *t, int64_t workspace_id,
+                      const char *trace_id, const char *span_id,
+                      struct sp_buf *out, struct sp_err *err)
+{
+    char trace[33], span[17];
+    int fd = -1, rc;
 
     sp_buf_reset(out);
     if (strlen(trace_id) != 32 || sp_hex_lower(trace_id, 32, trace) != 0 ||
@@ -238,44 +302,46 @@ int metadata_tree_read(const char *dir, int64_t workspace_id,
                           "metadata: workspace, trace or span id is not "
                           "valid (a decimal id, 32 and 16 hex digits); no "
                           "path is built from it");
-    snprintf(ws, sizeof(ws), "%" PRId64, workspace_id);
-    rc = tree_open(&w, dir, ws, trace, span, err);
-    if (rc == 1 && tree_load(w.fd, w.path, out, err) != 0)
+    rc = tree_trace_dir(t, workspace_id, trace, err);
+    if (rc == 1)
+        rc = tree_open_span(t, span, &fd, err);
+    if (rc == 1 && tree_load(t, fd, out, err) != 0)
         rc = -1;
-    if (w.fd >= 0)
-        close(w.fd);
+    if (fd >= 0)
+        close(fd);
     if (rc != 1)
         sp_buf_reset(out);
     return rc;
 }
 
-int metadata_tree_check(const char *dir, struct sp_err *err)
+int metadata_tree_read(const char *dir, int64_t workspace_id,
+                       const char *trace_id, const char *span_id,
+                       struct sp_buf *out, struct sp_err *err)
 {
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    struct metadata_tree *t;
+    int rc;
 
-    if (fd < 0)
-        return sp_err_set(err, SP_EFAIL,
-                          "--metadata-dir %s: %s; give the directory that "
-                          "holds workspaces/",
-                          dir, strerror(errno));
-    close(fd);
-    return 0;
+    sp_buf_reset(out);
+    if (metadata_tree_open(&t, dir, err) != 0)
+        return -1;
+    rc = metadata_tree_get(t, workspace_id, trace_id, span_id, out, err);
+    metadata_tree_close(t);
+    return rc;
 }
 
 int latitude_dump_put(struct import_ctx *ctx, struct latitude_row *row,
-                      uint64_t line, struct sp_buf *doc, struct sp_err *err)
+                      uint64_t line, struct metadata_tree *tree,
+                      struct sp_buf *doc, struct sp_err *err)
 {
-    const char *dir = ctx->opts->metadata_dir;
     struct sp_err merr = {0};
     char why[256] = "";
     int found = 0;
 
     if (latitude_row_finish(row, why, sizeof(why)) != 0)
         return import_bad(ctx, line, err, "%s", why);
-    if (dir) {
-        found =
-            metadata_tree_read(dir, row->span.workspace_id, row->span.trace_id,
-                               row->span.id, doc, &merr);
+    if (tree) {
+        found = metadata_tree_get(tree, row->span.workspace_id,
+                                  row->span.trace_id, row->span.id, doc, &merr);
         if (found < 0)
             import_warn(ctx, line, "%s; the span is kept without metadata",
                         merr.msg);
