@@ -9,6 +9,7 @@
 
 #include "import/input.h"
 #include "import/latitude_dump.h"
+#include "import/otlp.h"
 #include "import/writer.h"
 #include "store.h"
 
@@ -131,9 +132,7 @@ static enum import_format detect(const char *p, size_t n)
     if (left > 0 && *s == '{' && has(s, first, "\"trace_id\"") &&
         has(s, first, "\"started_at\""))
         return IMPORT_LATITUDE_NDJSON;
-    if (left > 0 && (*s == '[' || *s == '{') &&
-        (has(s, left, "\"resourceSpans\"") || has(s, left, "\"batches\"") ||
-         has(s, left, "\"trace_requests\"") || has(s, left, "\"result\"")))
+    if (otlp_sniff(p, n))
         return IMPORT_OTLP;
     if (latitude_csv_sniff(p, n))
         return IMPORT_LATITUDE_CSV;

@@ -1,8 +1,5 @@
-/* import/otlp.c: the OTLP/JSON reader (dumps.md §4): one document, an array
- * or a stream of them, or one per line; the result and trace_requests
- * envelopes; resourceSpans → scopeSpans → spans, each span mapped by
- * otlp_span.c and put. Knows the input, the reporting of import.h and
- * OTLP's containers; nothing of span contents or of the store. */
+/* import/otlp.c: OTLP/JSON files: documents, arrays, NDJSON, envelopes, and
+ * the resource, scope and span loop. Knows no span contents, no store. */
 #include "import/otlp.h"
 
 #include <stdio.h>
@@ -34,12 +31,12 @@ struct reader {
     int64_t workspace_id;
     struct otlp_text text;
     struct otlp_span span;
-    struct sp_buf doc;     /* a multi-line document */
-    uint64_t text_line;    /* where the text being read starts */
-    uint64_t record_line;  /* where the record being read starts */
-    int spans_by_line;     /* document mode: text.span_lines are offsets */
-    size_t next_span;      /* index into text.span_lines */
-    uint64_t n_otlp; /* OTLP documents seen */
+    struct sp_buf doc;    /* a multi-line document */
+    uint64_t text_line;   /* where the text being read starts */
+    uint64_t record_line; /* where the record being read starts */
+    int spans_by_line;    /* document mode: text.span_lines are offsets */
+    size_t next_span;     /* index into text.span_lines */
+    uint64_t n_otlp;      /* OTLP documents seen */
     struct reader_pending *pending;
     size_t n_pending;
 };
@@ -97,8 +94,8 @@ static int reader_span(struct reader *r, const cJSON *span,
     memset(&notes, 0, sizeof(notes));
     rc = otlp_span_map(span, sc, r->workspace_id, &r->span, &notes);
     if (rc == -2)
-        rc = sp_err_set(r->err, SP_ENOMEM, "%s:%llu: out of memory mapping "
-                                           "a span",
+        rc = sp_err_set(r->err, SP_ENOMEM,
+                        "%s:%llu: out of memory mapping a span",
                         input_name(r->ctx->in), (unsigned long long)line);
     else if (rc == -1)
         rc = import_bad(r->ctx, line, r->err, "%s", notes.why);
@@ -161,16 +158,16 @@ static int reader_resource_spans(struct reader *r, const cJSON *rs)
     int rc = 0;
 
     memset(&notes, 0, sizeof(notes));
-    if (!attrs || otlp_attrs_merge(attrs, GET(GET(rs, "resource"),
-                                              "attributes"),
-                                   &notes) != 0) {
+    if (!attrs ||
+        otlp_attrs_merge(attrs, GET(GET(rs, "resource"), "attributes"),
+                         &notes) != 0) {
         cJSON_Delete(attrs);
         return sp_err_set(r->err, SP_ENOMEM, "out of memory");
     }
     if (notes.n_warn)
         import_warn(r->ctx, r->record_line, "resource: %s", notes.warn);
-    cJSON_ArrayForEach(ss, reader_either(rs, "scopeSpans",
-                                         "instrumentationLibrarySpans"))
+    cJSON_ArrayForEach(
+        ss, reader_either(rs, "scopeSpans", "instrumentationLibrarySpans"))
     {
         rc = reader_scope_spans(r, ss, attrs);
         if (rc != 0)
@@ -196,9 +193,8 @@ static int reader_traces(struct reader *r, const cJSON *td)
 
 static int reader_is_traces(const cJSON *v)
 {
-    return cJSON_IsObject(v) &&
-           (cJSON_IsArray(GET(v, "resourceSpans")) ||
-            cJSON_IsArray(GET(v, "batches")));
+    return cJSON_IsObject(v) && (cJSON_IsArray(GET(v, "resourceSpans")) ||
+                                 cJSON_IsArray(GET(v, "batches")));
 }
 
 /* One document: TracesData, {"result": TracesData}, or a capture file's
@@ -284,8 +280,8 @@ static int reader_text(struct reader *r, const char *in, size_t len,
     const char *p, *stop, *end = NULL, *counted;
     char why[200];
     cJSON *v;
-    int rc = otlp_text_prepare(&r->text, in, len, OTLP_MAX_DEPTH, why,
-                               sizeof(why));
+    int rc =
+        otlp_text_prepare(&r->text, in, len, OTLP_MAX_DEPTH, why, sizeof(why));
 
     if (by_line) /* in is r->doc: the prepared copy is all we need now */
         sp_buf_free(&r->doc);
@@ -307,9 +303,10 @@ static int reader_text(struct reader *r, const char *in, size_t len,
         r->record_line = line;
         v = cJSON_ParseWithLengthOpts(p, (size_t)(stop - p), &end, 0);
         if (!v) {
+            uint64_t at = line + reader_newlines(p, cJSON_GetErrorPtr());
+
             snprintf(why, sizeof(why), "not valid JSON (at line %llu)",
-                     (unsigned long long)(line + reader_newlines(
-                                                     p, cJSON_GetErrorPtr())));
+                     (unsigned long long)at);
             return reader_not_otlp(r, line, by_line ? why : "not valid JSON");
         }
         rc = reader_value(r, v);
@@ -342,35 +339,47 @@ static int reader_first_line(struct reader *r, char **line, size_t *len)
 
 /* One JSON value per line decides NDJSON: a pretty-printed document's
  * first line ("{") is not one. A line that looks like a whole object but
- * does not parse is a bad NDJSON record, not the start of a document. */
-static int reader_line_is_record(struct reader *r, const char *s, size_t n)
+ * does not parse is a bad NDJSON record, not the start of a document.
+ * When the line is one value, *value takes it (parsed once, not twice). */
+static int reader_line_is_record(struct reader *r, const char *s, size_t n,
+                                 cJSON **value)
 {
     const char *end = NULL, *stop;
     char why[200];
     cJSON *v;
-    int whole = 0;
 
-    if (otlp_text_prepare(&r->text, s, n, OTLP_MAX_DEPTH, why,
-                          sizeof(why)) != 0)
+    *value = NULL;
+    if (otlp_text_prepare(&r->text, s, n, OTLP_MAX_DEPTH, why, sizeof(why)) !=
+        0)
         return 1; /* reported when read as a record */
     stop = r->text.json.data + r->text.json.len;
-    v = cJSON_ParseWithLengthOpts(r->text.json.data, r->text.json.len, &end,
-                                  0);
-    if (v)
-        whole = reader_skip_space(end, stop) == stop;
+    v = cJSON_ParseWithLengthOpts(r->text.json.data, r->text.json.len, &end, 0);
+    if (v && reader_skip_space(end, stop) == stop) {
+        *value = v;
+        return 1;
+    }
     cJSON_Delete(v);
     stop = s + n;
     s = reader_skip_space(s, stop);
     while (stop > s && (stop[-1] == ' ' || stop[-1] == '\t'))
         stop--;
-    return whole || (stop - s > 1 && s[0] == '{' && stop[-1] == '}');
+    return stop - s > 1 && s[0] == '{' && stop[-1] == '}';
 }
 
-static int reader_ndjson(struct reader *r, char *line, size_t len)
+/* NDJSON from its first line on; first is that line parsed, or NULL. */
+static int reader_ndjson(struct reader *r, char *line, size_t len, cJSON *first)
 {
-    int got;
+    int got, rc;
 
-    if (reader_text(r, line, len, input_lineno(r->ctx->in), 0) != 0)
+    if (first) {
+        r->spans_by_line = 0;
+        r->record_line = r->text_line = input_lineno(r->ctx->in);
+        rc = reader_value(r, first);
+        cJSON_Delete(first);
+    } else {
+        rc = reader_text(r, line, len, input_lineno(r->ctx->in), 0);
+    }
+    if (rc != 0)
         return -1;
     while ((got = input_line(r->ctx->in, &line, &len, r->err)) == 1)
         if (!reader_blank(line, len) &&
@@ -391,8 +400,7 @@ static int reader_whole(struct reader *r, char *line, size_t len)
                               "%s:%llu: a JSON document over %u MiB (or out "
                               "of memory); write one document per line "
                               "(NDJSON) instead",
-                              input_name(r->ctx->in),
-                              (unsigned long long)first,
+                              input_name(r->ctx->in), (unsigned long long)first,
                               OTLP_MAX_DOC_BYTES >> 20);
     } while ((rc = input_line(r->ctx->in, &line, &len, r->err)) == 1);
     if (rc < 0)
@@ -402,14 +410,15 @@ static int reader_whole(struct reader *r, char *line, size_t len)
 
 static int reader_run(struct reader *r)
 {
+    cJSON *first;
     char *line;
     size_t len;
     int rc = reader_first_line(r, &line, &len);
 
     if (rc <= 0)
         return rc; /* an empty file imports nothing */
-    if (reader_line_is_record(r, line, len))
-        rc = reader_ndjson(r, line, len);
+    if (reader_line_is_record(r, line, len, &first))
+        rc = reader_ndjson(r, line, len, first);
     else
         rc = reader_whole(r, line, len);
     if (rc == 0 && r->n_otlp == 0 && r->n_pending > 0)
@@ -428,9 +437,8 @@ int read_otlp(struct import_ctx *ctx, struct sp_err *err)
     memset(&r, 0, sizeof(r));
     r.ctx = ctx;
     r.err = err;
-    r.workspace_id = ctx->opts && ctx->opts->workspace_id > 0
-                         ? ctx->opts->workspace_id
-                         : 1;
+    r.workspace_id =
+        ctx->opts && ctx->opts->workspace_id > 0 ? ctx->opts->workspace_id : 1;
     otlp_text_init(&r.text);
     otlp_span_init(&r.span);
     sp_buf_init(&r.doc, OTLP_MAX_DOC_BYTES);

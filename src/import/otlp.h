@@ -4,6 +4,7 @@
  *   otlp_text.c     raw text: sniffing; big integers, NaN, depth, lines
  *   otlp_value.c    OTLP JSON values: AnyValue, int64, ids
  *   otlp_span.c     one span into a store row and its base metadata
+ *   otlp_latitude.c type, error, latitude.* references, prompt fields
  *   otlp_genai.c    completion fields: provider, model, tokens, cost...
  *   otlp_message.c  where a completion's messages come from
  *   otlp_promptl.c  one message of any convention into the promptl format
@@ -11,6 +12,7 @@
 #ifndef SP_OTLP_H
 #define SP_OTLP_H
 
+#include <stdarg.h> /* before cJSON.h: clang's va_list checker needs it */
 #include <stddef.h>
 #include <stdint.h>
 
@@ -77,6 +79,9 @@ cJSON *otlp_any_value(const cJSON *v, const char *key,
 /* Adds a KeyValue list to obj: a key already there is replaced in place
  * (JavaScript object semantics: the first position, the last value). */
 int otlp_attrs_merge(cJSON *obj, const cJSON *kvlist, struct otlp_notes *n);
+/* A value for a message: "\"text\"" (cut at 48 bytes), 12, true, null,
+ * "an array", "an object". */
+void otlp_value_text(const cJSON *v, char *buf, size_t n);
 /* An id as lowercase hex: 2*nbytes hex digits (any case) or base64 of
  * nbytes. 0 ok, 1 absent ("", missing, all zero), -1 invalid. */
 int otlp_id(const cJSON *v, size_t nbytes, char *hex);
@@ -100,6 +105,19 @@ void otlp_span_free(struct otlp_span *s); /* and ready for the next span */
 int otlp_span_map(const cJSON *span, const struct otlp_scope *sc,
                   int64_t workspace_id, struct otlp_span *s,
                   struct otlp_notes *notes);
+
+/* ---- otlp_latitude.c ---- */
+/* The span type, first match wins (latitude-reference §7.2). */
+const char *otlp_span_type(const cJSON *attrs);
+/* The error message when the attributes or events say the span failed
+ * (exception.*, error.type, an "exception"/"error" event), else NULL. */
+const char *otlp_span_error(const cJSON *attrs, const cJSON *events);
+/* The latitude.* references: metadata members and row columns (pointing
+ * into meta). -1 out of memory; bad values are notes, not errors. */
+int otlp_references(cJSON *meta, const cJSON *attrs, struct sp_span *row,
+                    struct otlp_notes *notes);
+/* A prompt span's parameters ({} when bad) and template. -1 no memory. */
+int otlp_prompt(cJSON *meta, const cJSON *attrs);
 
 /* ---- otlp_genai.c ---- */
 /* Adds the completion members to meta and sets the completion columns of

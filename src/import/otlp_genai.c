@@ -1,7 +1,5 @@
-/* import/otlp_genai.c: the members of a completion span's metadata and its
- * columns, from the GenAI, OpenLLMetry, OpenInference and Vercel keys
- * (latitude-reference §7.3, dumps.md §4.1). Messages: otlp_message.c.
- * Knows attribute names and cJSON; nothing of OTLP's wire shapes. */
+/* import/otlp_genai.c: a completion's provider, model, configuration, tokens,
+ * cost and finish reason (latitude-reference §7.3). Knows no OTLP shapes. */
 #include "import/otlp.h"
 
 #include <ctype.h>
@@ -89,8 +87,8 @@ static cJSON *genai_config_json(const cJSON *a)
             return cJSON_Duplicate(v, 1);
         if (!cJSON_IsString(v))
             continue;
-        parsed = otlp_json_parse(v->valuestring, strlen(v->valuestring),
-                                 &too_deep);
+        parsed =
+            otlp_json_parse(v->valuestring, strlen(v->valuestring), &too_deep);
         if (cJSON_IsObject(parsed))
             return parsed;
         cJSON_Delete(parsed);
@@ -105,13 +103,13 @@ static cJSON *genai_configuration(const cJSON *a)
     static const char *const skip[] = {"id", "configuration", "template",
                                        "parameters", "messages"};
     cJSON *src = genai_config_json(a), *out = cJSON_CreateObject();
-    const cJSON *kv;
+    const cJSON *from = src ? src : a, *kv;
     struct sp_buf tmp;
     const char *rest;
     size_t k;
 
     sp_buf_init(&tmp, 0);
-    cJSON_ArrayForEach(kv, (src ? src : a))
+    cJSON_ArrayForEach(kv, from)
     {
         rest = kv->string;
         if (!src && strncmp(rest, "gen_ai.request.", 15) != 0)
@@ -137,17 +135,21 @@ static cJSON *genai_configuration(const cJSON *a)
 static int genai_count(const cJSON *v, int64_t *out)
 {
     double d;
-    char *end;
+    char *end = NULL;
 
     if (!v)
         return -1;
     if (otlp_int64(v, out) == 0)
         return 0;
-    if (!cJSON_IsNumber(v) && !cJSON_IsString(v))
+    if (cJSON_IsNumber(v)) {
+        d = v->valuedouble;
+    } else if (cJSON_IsString(v)) {
+        d = strtod(v->valuestring, &end);
+        if (end == v->valuestring || *end != '\0')
+            return -1;
+    } else {
         return -1;
-    d = cJSON_IsNumber(v) ? v->valuedouble : strtod(v->valuestring, &end);
-    if (cJSON_IsString(v) && (end == v->valuestring || *end != '\0'))
-        return -1;
+    }
     if (!isfinite(d) || d != floor(d) || fabs(d) >= 9007199254740992.0)
         return -1;
     *out = (int64_t)d;
@@ -356,8 +358,9 @@ static int genai_cost(cJSON *meta, const cJSON *a, struct sp_span *row,
         if (rc < 0)
             continue;
         if (rc > 0) {
-            otlp_note_warn(notes, "%s is beyond the cost column's range; "
-                                  "cost stored as null",
+            otlp_note_warn(notes,
+                           "%s is beyond the cost column's range; "
+                           "cost stored as null",
                            keys[k]);
             return 0;
         }
@@ -382,9 +385,12 @@ static const char *genai_finish_reason(const cJSON *a)
         "gen_ai.response.finish_reasons", "llm.response.finish_reason",
         "llm.response.stop_reason", "ai.response.finishReason"};
     static const char *const known[][2] = {
-        {"stop", "stop"},           {"length", "length"},
-        {"contentFilter", "content-filter"}, {"toolCalls", "tool-calls"},
-        {"error", "error"},         {"other", "other"},
+        {"stop", "stop"},
+        {"length", "length"},
+        {"contentFilter", "content-filter"},
+        {"toolCalls", "tool-calls"},
+        {"error", "error"},
+        {"other", "other"},
     };
     const char *text = NULL, *reason = "unknown";
     struct sp_buf camel;
@@ -428,8 +434,7 @@ done:
 }
 
 int otlp_completion(cJSON *meta, const cJSON *attrs, const cJSON *events,
-                    int is_error, struct sp_span *row,
-                    struct otlp_notes *notes)
+                    int is_error, struct sp_span *row, struct otlp_notes *notes)
 {
     static const char *const providers[] = {
         "gen_ai.provider.name", "gen_ai.system", "llm.system", "llm.provider",
@@ -446,8 +451,8 @@ int otlp_completion(cJSON *meta, const cJSON *attrs, const cJSON *events,
     item = cJSON_AddStringToObject(meta, "model", model ? model : "");
     row->model = model && item ? item->valuestring : NULL;
     config = genai_configuration(attrs);
-    if (!item || !config || !cJSON_AddItemToObject(meta, "configuration",
-                                                   config)) {
+    if (!item || !config ||
+        !cJSON_AddItemToObject(meta, "configuration", config)) {
         cJSON_Delete(config);
         return -1;
     }

@@ -1,8 +1,5 @@
-/* import/otlp_message.c: where a completion's input and output messages
- * come from (dumps.md §4.1): the first non-empty of JSON attributes, plain
- * text, flattened gen_ai.prompt.N.* style keys, Vercel's ai.response.*
- * and span events. Each message is translated by otlp_promptl.c; this
- * file knows the sources and their order, nothing of message shapes. */
+/* import/otlp_message.c: which attributes or events a completion's messages
+ * come from, in dumps.md §4.1 order. Knows no message shapes (promptl.c). */
 #include "import/otlp.h"
 
 #include <stdlib.h>
@@ -33,8 +30,8 @@ struct msg_ctx {
 
 static int msg_is_message(const cJSON *v)
 {
-    return cJSON_IsObject(v) && (GET(v, "role") || GET(v, "content") ||
-                                 GET(v, "parts"));
+    return cJSON_IsObject(v) &&
+           (GET(v, "role") || GET(v, "content") || GET(v, "parts"));
 }
 
 static void msg_add(struct msg_ctx *c, const cJSON *msg)
@@ -79,7 +76,9 @@ static void msg_add_json(struct msg_ctx *c, const cJSON *v)
         msg_add(c, v);
         return;
     }
-    cJSON_ArrayForEach(m, (cJSON_IsArray(v) ? v : NULL))
+    if (!cJSON_IsArray(v))
+        return;
+    cJSON_ArrayForEach(m, v)
     {
         if (msg_is_message(m))
             msg_add(c, m);
@@ -100,11 +99,11 @@ static void msg_add_value(struct msg_ctx *c, const cJSON *v, const char *key,
     }
     if (!cJSON_IsString(v))
         return;
-    parsed = otlp_json_parse(v->valuestring, strlen(v->valuestring),
-                             &too_deep);
+    parsed = otlp_json_parse(v->valuestring, strlen(v->valuestring), &too_deep);
     if (too_deep)
-        otlp_note_warn(c->notes, "%s holds JSON nested deeper than %d "
-                                 "levels; ignored",
+        otlp_note_warn(c->notes,
+                       "%s holds JSON nested deeper than %d "
+                       "levels; ignored",
                        key, OTLP_MAX_EMBED_DEPTH);
     else if (parsed)
         msg_add_json(c, parsed);
@@ -182,7 +181,7 @@ static cJSON *msg_arrayify(cJSON *obj)
     }
     if (!all || n == 0)
         return obj;
-    items = malloc((size_t)n * sizeof(*items));
+    items = malloc((size_t)n * sizeof(cJSON *));
     arr = cJSON_CreateArray();
     if (!items || !arr) {
         free(items);
@@ -191,28 +190,31 @@ static cJSON *msg_arrayify(cJSON *obj)
     }
     for (i = 0, ch = obj->child; ch; ch = ch->next)
         items[i++] = ch;
-    qsort(items, (size_t)n, sizeof(*items), msg_index_cmp);
+    qsort(items, (size_t)n, sizeof(cJSON *), msg_index_cmp);
     for (i = 0; i < n; i++)
         cJSON_AddItemToArray(arr, cJSON_DetachItemViaPointer(obj, items[i]));
     free(items);
     /* obj becomes the array, so that its parent's pointer stays valid */
-    obj->type = (obj->type & (cJSON_IsReference | cJSON_StringIsConst)) |
-                cJSON_Array;
+    obj->type =
+        (obj->type & (cJSON_IsReference | cJSON_StringIsConst)) | cJSON_Array;
     obj->child = arr->child;
     arr->child = NULL;
     cJSON_Delete(arr);
     return obj;
 }
 
-static void msg_add_indexed(struct msg_ctx *c, const cJSON *a,
-                            const char *key)
+static void msg_add_indexed(struct msg_ctx *c, const cJSON *a, const char *key)
 {
     size_t klen = strlen(key);
     cJSON *root = cJSON_CreateObject();
     const cJSON *kv, *m, *inner;
     char *path;
 
-    cJSON_ArrayForEach(kv, (root ? a : NULL))
+    if (!root) {
+        c->notes->nomem = 1;
+        return;
+    }
+    cJSON_ArrayForEach(kv, a)
     {
         if (strncmp(kv->string, key, klen) != 0 || kv->string[klen] != '.')
             continue;
@@ -221,7 +223,7 @@ static void msg_add_indexed(struct msg_ctx *c, const cJSON *a,
             c->notes->nomem = 1;
         free(path);
     }
-    if (!root || c->notes->nomem || !msg_arrayify(root)) {
+    if (c->notes->nomem || !msg_arrayify(root)) {
         c->notes->nomem = 1;
         cJSON_Delete(root);
         return;
@@ -245,8 +247,8 @@ static cJSON *msg_vercel_calls(const cJSON *v)
     int too_deep;
 
     if (cJSON_IsString(v))
-        calls = otlp_json_parse(v->valuestring, strlen(v->valuestring),
-                                &too_deep);
+        calls =
+            otlp_json_parse(v->valuestring, strlen(v->valuestring), &too_deep);
     else if (cJSON_IsArray(v))
         calls = cJSON_Duplicate(v, 1);
     if (!cJSON_IsArray(calls)) {
@@ -283,7 +285,8 @@ static void msg_add_vercel(struct msg_ctx *c, const cJSON *a)
     cJSON *msg = cJSON_CreateObject(), *content = cJSON_CreateArray();
     cJSON *calls = msg_vercel_calls(GET(a, "ai.response.toolCalls")), *tc;
 
-    if (!msg || !content || !cJSON_AddStringToObject(msg, "role", "assistant") ||
+    if (!msg || !content ||
+        !cJSON_AddStringToObject(msg, "role", "assistant") ||
         msg_vercel_text(content, GET(a, "ai.response.text")) != 0 ||
         msg_vercel_text(content, GET(a, "ai.response.object")) != 0) {
         c->notes->nomem = 1;
@@ -342,14 +345,10 @@ static void msg_add_events(struct msg_ctx *c, const cJSON *events)
 /* ---- the sources in order ---- */
 
 static const struct msg_source msg_inputs[] = {
-    {SRC_JSON, "gen_ai.input.messages"},
-    {SRC_TEXT, "gen_ai.prompt"},
-    {SRC_JSON, "gen_ai.request.messages"},
-    {SRC_JSON, "ai.prompt.messages"},
-    {SRC_INDEXED, "gen_ai.prompt"},
-    {SRC_INDEXED, "llm.input_messages"},
-    {SRC_INDEXED, "llm.prompts"},
-    {SRC_EVENTS, NULL},
+    {SRC_JSON, "gen_ai.input.messages"},   {SRC_TEXT, "gen_ai.prompt"},
+    {SRC_JSON, "gen_ai.request.messages"}, {SRC_JSON, "ai.prompt.messages"},
+    {SRC_INDEXED, "gen_ai.prompt"},        {SRC_INDEXED, "llm.input_messages"},
+    {SRC_INDEXED, "llm.prompts"},          {SRC_EVENTS, NULL},
 };
 
 static const struct msg_source msg_outputs[] = {
@@ -372,15 +371,9 @@ static void msg_add_source(struct msg_ctx *c, const struct msg_source *src,
     case SRC_TEXT:
         msg_add_value(c, GET(a, src->key), src->key, src->kind == SRC_TEXT);
         break;
-    case SRC_INDEXED:
-        msg_add_indexed(c, a, src->key);
-        break;
-    case SRC_VERCEL:
-        msg_add_vercel(c, a);
-        break;
-    case SRC_EVENTS:
-        msg_add_events(c, events);
-        break;
+    case SRC_INDEXED: msg_add_indexed(c, a, src->key); break;
+    case SRC_VERCEL: msg_add_vercel(c, a); break;
+    case SRC_EVENTS: msg_add_events(c, events); break;
     }
 }
 
@@ -408,9 +401,18 @@ static void msg_add_system(struct msg_ctx *c, const cJSON *a)
 
     if (!v || (cJSON_IsString(v) && !v->valuestring[0]))
         v = GET(a, "gen_ai.request.system");
-    if (cJSON_IsString(v))
-        parsed = otlp_json_parse(v->valuestring, strlen(v->valuestring),
-                                 &too_deep);
+    if (cJSON_IsString(v)) {
+        parsed =
+            otlp_json_parse(v->valuestring, strlen(v->valuestring), &too_deep);
+        if (too_deep) {
+            otlp_note_warn(c->notes,
+                           "the system instructions hold JSON nested "
+                           "deeper than %d levels; ignored",
+                           OTLP_MAX_EMBED_DEPTH);
+            v = NULL;
+        }
+    }
+    c->role = "system"; /* for a message that names no role */
     if (parsed && msg_is_message(parsed))
         msg_add(c, parsed);
     else if (msg && (parsed || cJSON_IsArray(v) || cJSON_IsString(v)) &&
@@ -418,6 +420,7 @@ static void msg_add_system(struct msg_ctx *c, const cJSON *a)
              cJSON_AddItemReferenceToObject(msg, "content",
                                             parsed ? parsed : (cJSON *)v))
         msg_add(c, msg);
+    c->role = "user";
     cJSON_Delete(msg);
     cJSON_Delete(parsed);
 }
@@ -432,9 +435,9 @@ cJSON *otlp_input_messages(const cJSON *attrs, const cJSON *events,
         return NULL;
     msg_add_system(&c, attrs);
     if (cJSON_GetArraySize(c.out) == 0)
-        return msg_first(&c, msg_inputs, sizeof(msg_inputs) /
-                                             sizeof(msg_inputs[0]),
-                         attrs, events);
+        return msg_first(&c, msg_inputs,
+                         sizeof(msg_inputs) / sizeof(msg_inputs[0]), attrs,
+                         events);
     /* the system message goes first, whatever the source gives */
     system = cJSON_DetachItemFromArray(c.out, 0);
     if (!msg_first(&c, msg_inputs, sizeof(msg_inputs) / sizeof(msg_inputs[0]),

@@ -1,7 +1,5 @@
-/* import/otlp_promptl.c: one message of any LLM convention into Latitude's
- * promptl format (latitude-reference §2.3, dumps.md §4.1): {role, content:
- * [parts]} with text, image, file, reasoning, redacted-reasoning, tool-call
- * and tool-result parts. Knows message shapes only, not where they live. */
+/* import/otlp_promptl.c: one message of any LLM convention as a promptl
+ * message {role, content: [parts]}. Knows shapes, not where they are kept. */
 #include "import/otlp.h"
 
 #include <stdio.h>
@@ -124,8 +122,8 @@ static cJSON *pl_data_url(const char *mime, const char *data)
 /* Inline base64 data: OTel blob, Anthropic source, Gemini inlineData. */
 static cJSON *pl_inline(const cJSON *p, const char **mime)
 {
-    static const char *const mimes[] = {"mimeType", "mime_type",
-                                        "media_type", NULL};
+    static const char *const mimes[] = {"mimeType", "mime_type", "media_type",
+                                        NULL};
     const cJSON *src = GET(p, "source"), *inl = GET(p, "inlineData");
     const cJSON *type = GET(src, "type"), *data = NULL, *from = p;
 
@@ -136,7 +134,7 @@ static cJSON *pl_inline(const cJSON *p, const char **mime)
         data = GET(from = src, "data");
     else if (cJSON_IsObject(inl))
         data = GET(from = inl, "data");
-    if (!cJSON_IsString(data))
+    if (!data || !cJSON_IsString(data))
         return NULL;
     if (!*mime)
         *mime = pl_str(from, mimes);
@@ -148,17 +146,20 @@ static cJSON *pl_media(const cJSON *p, const char *kind)
 {
     static const char *const mimes[] = {"mimeType", "mediaType", "mime_type",
                                         "media_type", NULL};
-    const char *const keys[] = {kind,  "image_url", "url",     "uri",
-                                "data", "file_id",   "source", "fileData"};
+    static const char *const uris[] = {"fileUri", NULL};
+    const char *const keys[] = {kind,   "image_url", "url",   "uri",
+                                "data", "file_id",   "source"};
+    const cJSON *gemini = GET(p, "fileData");
     const char *mime = pl_str(p, mimes), *url = NULL;
     cJSON *out = pl_part(kind), *value = pl_inline(p, &mime);
     size_t k;
 
     for (k = 0; !value && !url && k < COUNT(keys); k++)
         url = pl_url(GET(p, keys[k]), 0);
-    if (!url && cJSON_IsObject(GET(p, "fileData")))
-        url = pl_str(GET(p, "fileData"), (const char *const[]){"fileUri",
-                                                               NULL});
+    if (!value && !url && cJSON_IsObject(gemini)) {
+        url = pl_str(gemini, uris);
+        mime = mime ? mime : pl_str(gemini, mimes);
+    }
     if (!value)
         value = cJSON_CreateString(url ? url : "");
     if (!out || !value || !cJSON_AddItemToObject(out, kind, value)) {
@@ -204,8 +205,7 @@ static cJSON *pl_args(const cJSON *v)
         return cJSON_CreateObject();
     if (!cJSON_IsString(v))
         return cJSON_Duplicate(v, 1);
-    parsed = otlp_json_parse(v->valuestring, strlen(v->valuestring),
-                             &too_deep);
+    parsed = otlp_json_parse(v->valuestring, strlen(v->valuestring), &too_deep);
     return parsed ? parsed : cJSON_CreateString(v->valuestring);
 }
 
@@ -218,8 +218,8 @@ static cJSON *pl_tool_call(const cJSON *p, cJSON *calls)
                                       "tool_call_id", NULL};
     static const char *const names[] = {"name", "toolName", NULL};
     static const char *const args[] = {"arguments", "args", "input", NULL};
-    const cJSON *o = cJSON_IsObject(GET(p, "tool_call")) ? GET(p, "tool_call")
-                                                          : p;
+    const cJSON *o =
+        cJSON_IsObject(GET(p, "tool_call")) ? GET(p, "tool_call") : p;
     const cJSON *fn = GET(o, "function");
     const char *id = pl_str(o, ids), *name = pl_str(fn, names);
     cJSON *out = pl_part("tool-call"), *a;
@@ -229,7 +229,8 @@ static cJSON *pl_tool_call(const cJSON *p, cJSON *calls)
     a = pl_args(cJSON_IsObject(fn) && GET(fn, "arguments")
                     ? GET(fn, "arguments")
                     : pl_any(o, args));
-    if (!out || !a || !cJSON_AddStringToObject(out, "toolCallId", id ? id : "") ||
+    if (!out || !a ||
+        !cJSON_AddStringToObject(out, "toolCallId", id ? id : "") ||
         !cJSON_AddStringToObject(out, "toolName", name ? name : "") ||
         !cJSON_AddItemToObject(out, "args", a)) {
         cJSON_Delete(a);
@@ -258,10 +259,9 @@ static cJSON *pl_result(const cJSON *v)
  * not given, is the one of the earlier call with that id, else "". */
 static cJSON *pl_tool_result(const cJSON *p, cJSON *calls)
 {
-    static const char *const ids[] = {"id",      "toolCallId", "tool_use_id",
+    static const char *const ids[] = {"id",      "toolCallId",   "tool_use_id",
                                       "call_id", "tool_call_id", NULL};
-    static const char *const names[] = {"toolName", "name", "tool_name",
-                                        NULL};
+    static const char *const names[] = {"toolName", "name", "tool_name", NULL};
     static const char *const results[] = {"response", "result", "output",
                                           "content", NULL};
     static const char *const errors[] = {"isError", "is_error", NULL};
@@ -269,9 +269,10 @@ static cJSON *pl_tool_result(const cJSON *p, cJSON *calls)
     const cJSON *known = id ? GET(calls, id) : NULL;
     cJSON *out = pl_part("tool-result"), *r = pl_result(pl_any(p, results));
 
-    if (!name && cJSON_IsString(known))
+    if (!name && known && cJSON_IsString(known))
         name = known->valuestring;
-    if (!out || !r || !cJSON_AddStringToObject(out, "toolCallId", id ? id : "") ||
+    if (!out || !r ||
+        !cJSON_AddStringToObject(out, "toolCallId", id ? id : "") ||
         !cJSON_AddStringToObject(out, "toolName", name ? name : "") ||
         !cJSON_AddItemToObject(out, "result", r)) {
         cJSON_Delete(r);
@@ -312,7 +313,7 @@ static const struct {
 static const char *const pl_call_types[] = {
     "tool_call", "tool-call", "tool_use", "function_call", "function", NULL};
 static const char *const pl_result_types[] = {
-    "tool_call_response", "tool-result", "tool_result",
+    "tool_call_response",   "tool-result",       "tool_result",
     "function_call_output", "function_response", NULL};
 
 static int pl_in(const char *s, const char *const *list)
@@ -331,8 +332,8 @@ static cJSON *pl_untyped(const cJSON *p, cJSON *calls)
     if (cJSON_IsObject(GET(p, "functionResponse")))
         return pl_tool_result(GET(p, "functionResponse"), calls);
     if (GET(p, "inlineData") || GET(p, "fileData")) {
-        const cJSON *d = GET(p, "inlineData") ? GET(p, "inlineData")
-                                              : GET(p, "fileData");
+        const cJSON *d =
+            GET(p, "inlineData") ? GET(p, "inlineData") : GET(p, "fileData");
         const cJSON *mime = GET(d, "mimeType");
         int image = cJSON_IsString(mime) &&
                     strncmp(mime->valuestring, "image/", 6) == 0;
@@ -400,11 +401,13 @@ static void pl_add_parts(cJSON *parts, const cJSON *list, cJSON *calls,
             cJSON_AddItemToArray(parts, part);
         return;
     }
-    cJSON_ArrayForEach(p, (cJSON_IsArray(list) ? list : NULL))
+    if (!cJSON_IsArray(list))
+        return;
+    cJSON_ArrayForEach(p, list)
     {
         inner = GET(p, "message_content"); /* OpenInference contents */
-        part = otlp_promptl_part(cJSON_IsObject(inner) ? inner : p, calls,
-                                 notes);
+        part =
+            otlp_promptl_part(cJSON_IsObject(inner) ? inner : p, calls, notes);
         if (part)
             cJSON_AddItemToArray(parts, part);
     }
@@ -463,11 +466,13 @@ static void pl_add_calls(cJSON *parts, const cJSON *msg, cJSON *calls)
 
     if (!cJSON_IsArray(list) && !pl_has_call(parts))
         list = GET(msg, "toolCalls");
-    cJSON_ArrayForEach(tc, (cJSON_IsArray(list) ? list : NULL))
-    {
-        part = pl_tool_call(tc, calls);
-        if (part)
-            cJSON_AddItemToArray(parts, part);
+    if (list && cJSON_IsArray(list)) {
+        cJSON_ArrayForEach(tc, list)
+        {
+            part = pl_tool_call(tc, calls);
+            if (part)
+                cJSON_AddItemToArray(parts, part);
+        }
     }
     if (cJSON_IsObject(GET(msg, "function_call"))) {
         part = pl_tool_call(GET(msg, "function_call"), calls);
@@ -479,8 +484,7 @@ static void pl_add_calls(cJSON *parts, const cJSON *msg, cJSON *calls)
 /* A tool message answering a call: {role:"tool", tool_call_id, content}. */
 static cJSON *pl_tool_message(const cJSON *msg, const char *id, cJSON *calls)
 {
-    static const char *const names[] = {"name", "tool_name", "toolName",
-                                        NULL};
+    static const char *const names[] = {"name", "tool_name", "toolName", NULL};
     static const char *const errors[] = {"is_error", "isError", NULL};
     const char *name = pl_str(msg, names);
     const cJSON *err = pl_any(msg, errors);
@@ -488,13 +492,12 @@ static cJSON *pl_tool_message(const cJSON *msg, const char *id, cJSON *calls)
 
     if (src && cJSON_AddStringToObject(src, "toolCallId", id) &&
         (!name || cJSON_AddStringToObject(src, "toolName", name)) &&
-        cJSON_AddItemReferenceToObject(src, "result",
-                                       GET(msg, "content")) &&
-        (!err || cJSON_AddBoolToObject(src, "isError",
-                                       cJSON_IsTrue(err) ||
-                                           (cJSON_IsString(err) &&
-                                            strcmp(err->valuestring,
-                                                   "true") == 0))))
+        cJSON_AddItemReferenceToObject(src, "result", GET(msg, "content")) &&
+        (!err ||
+         cJSON_AddBoolToObject(src, "isError",
+                               cJSON_IsTrue(err) ||
+                                   (cJSON_IsString(err) &&
+                                    strcmp(err->valuestring, "true") == 0))))
         part = pl_tool_result(src, calls);
     cJSON_Delete(src);
     return part;
@@ -508,8 +511,7 @@ static void pl_add_content(cJSON *parts, const cJSON *msg, const char *role,
     const char *id = pl_str(msg, ids);
     cJSON *part;
 
-    if (strcmp(role, "tool") == 0 && id && content &&
-        !pl_all_typed(content)) {
+    if (strcmp(role, "tool") == 0 && id && content && !pl_all_typed(content)) {
         part = pl_tool_message(msg, id, calls);
         if (part)
             cJSON_AddItemToArray(parts, part);

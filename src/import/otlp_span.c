@@ -1,13 +1,8 @@
-/* import/otlp_span.c: one OTLP span into a store row and its metadata, as
- * Latitude's ingestion did (latitude-reference §2.2, §7.1, §7.2): ids,
- * times, kind, status, merged attributes, events, links, type, references.
- * Knows struct sp_span and cJSON; nothing of files, records or the store. */
+/* import/otlp_span.c: one OTLP span as a store row and its base metadata
+ * (ids, times, kind, status, attributes, events, links). Knows no files. */
 #include "import/otlp.h"
 
-#include <ctype.h>
-#include <inttypes.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -92,20 +87,21 @@ static int span_status(const cJSON *span, struct otlp_notes *notes)
     return k;
 }
 
-static int span_time(const cJSON *obj, const char *key, int64_t *ns,
-                     struct otlp_notes *notes)
+/* obj[key] in ns; label names it in the message ("events[2].time..."). */
+static int span_time(const cJSON *obj, const char *key, const char *label,
+                     int64_t *ns, struct otlp_notes *notes)
 {
     const cJSON *v = GET(obj, key);
+    char text[64];
 
     *ns = 0;
     if (!v || cJSON_IsNull(v))
         return 0; /* proto3 leaves zero values out */
     if (otlp_int64(v, ns) == 0 && *ns >= 0)
         return 0;
-    return otlp_note_bad(notes, "%s %s%.40s%s is not a time in nanoseconds",
-                         key, cJSON_IsString(v) ? "\"" : "",
-                         cJSON_IsString(v) ? v->valuestring : "(not a string)",
-                         cJSON_IsString(v) ? "\"" : "");
+    otlp_value_text(v, text, sizeof(text));
+    return otlp_note_bad(notes, "%s %s is not a time in nanoseconds", label,
+                         text);
 }
 
 static int span_ids(const cJSON *span, struct sp_span *row,
@@ -121,18 +117,20 @@ static int span_ids(const cJSON *span, struct sp_span *row,
         {"parentSpanId", 8, offsetof(struct sp_span, parent_id)},
     };
     const cJSON *v;
+    char text[64];
     size_t k;
     int rc;
 
     for (k = 0; k < 3; k++) {
         v = GET(span, ids[k].key);
         rc = otlp_id(v, ids[k].nbytes, (char *)row + ids[k].offset);
+        otlp_value_text(v, text, sizeof(text));
         if (rc < 0)
-            return otlp_note_bad(
-                notes, "%s \"%.48s\" is neither %zu hex digits nor base64 "
-                       "of %zu bytes",
-                ids[k].key, cJSON_IsString(v) ? v->valuestring : "",
-                2 * ids[k].nbytes, ids[k].nbytes);
+            return otlp_note_bad(notes,
+                                 "%s %s is neither %zu hex digits nor base64 "
+                                 "of %zu bytes",
+                                 ids[k].key, text, 2 * ids[k].nbytes,
+                                 ids[k].nbytes);
         if (rc > 0 && k < 2)
             return otlp_note_bad(notes, "span has no %s", ids[k].key);
         if (rc > 0)
@@ -191,12 +189,8 @@ static cJSON *span_event(const cJSON *ev, int index, struct otlp_notes *notes)
     int64_t ns;
 
     snprintf(key, sizeof(key), "events[%d].timeUnixNano", index);
-    if (!out || !attrs)
+    if (!out || !attrs || span_time(ev, "timeUnixNano", key, &ns, notes) != 0)
         goto fail;
-    if (span_time(ev, "timeUnixNano", &ns, notes) != 0) {
-        otlp_note_bad(notes, "%s is not a time in nanoseconds", key);
-        goto fail;
-    }
     sp_time_format_rfc3339(ns, when);
     if (!cJSON_AddStringToObject(
             out, "name", cJSON_IsString(name) ? name->valuestring : "") ||
@@ -264,227 +258,13 @@ static int span_events_links(const cJSON *span, cJSON *meta,
     return 0;
 }
 
-/* One place of Latitude's extractSpanError: the message, or NULL. */
-static const char *span_error_in(const cJSON *attrs)
-{
-    static const char *const keys[] = {"exception.message", "exception.type",
-                                       "error.type"};
-    const cJSON *v;
-    size_t k;
-
-    for (k = 0; k < 3; k++) {
-        v = GET(attrs, keys[k]);
-        if (!v || (cJSON_IsString(v) && v->valuestring[0] == '\0'))
-            continue;
-        return cJSON_IsString(v) ? v->valuestring : "Unknown error";
-    }
-    return NULL;
-}
-
-/* The span's attributes first, then each event's attributes and name. */
-static const char *span_error(const cJSON *attrs, const cJSON *events)
-{
-    const char *msg = span_error_in(attrs);
-    const cJSON *ev, *name;
-
-    cJSON_ArrayForEach(ev, events)
-    {
-        if (msg)
-            break;
-        msg = span_error_in(GET(ev, "attributes"));
-        name = GET(ev, "name");
-        if (!msg && cJSON_IsString(name) &&
-            (strcmp(name->valuestring, "exception") == 0 ||
-             strcmp(name->valuestring, "error") == 0))
-            msg = "Unknown error";
-    }
-    return msg;
-}
-
-/* JavaScript truthiness of an attribute value. */
-static int span_truthy(const cJSON *v)
-{
-    if (cJSON_IsString(v))
-        return v->valuestring[0] != '\0';
-    if (cJSON_IsNumber(v))
-        return v->valuedouble != 0;
-    return cJSON_IsTrue(v) || cJSON_IsArray(v) || cJSON_IsObject(v);
-}
-
-static const char *span_type(const cJSON *a)
-{
-    static const char *const rules[][3] = {
-        {"latitude.type", "prompt", "prompt"},
-        {"latitude.type", "chat", "chat"},
-        {"latitude.type", "external", "external"},
-        {"latitude.type", "unresolved_external", "external"},
-        {"latitude.type", "completion", "completion"},
-        {"latitude.type", "embedding", "embedding"},
-        {"latitude.type", "tool", "tool"},
-        {"latitude.type", "http", "http"},
-        {"latitude.type", "unknown", "unknown"},
-        {"gen_ai.operation.name", "chat", "completion"},
-        {"gen_ai.operation.name", "generate_content", "completion"},
-        {"gen_ai.operation.name", "text_completion", "completion"},
-        {"gen_ai.operation.name", "completion", "completion"},
-        {"gen_ai.operation.name", "embeddings", "embedding"},
-        {"gen_ai.operation.name", "embedding", "embedding"},
-        {"gen_ai.operation.name", "execute_tool", "tool"},
-        {"gen_ai.operation.name", "tool", "tool"},
-        {"llm.request.type", "completion", "completion"},
-        {"llm.request.type", "chat", "completion"},
-        {"llm.request.type", "embedding", "embedding"},
-        {"ai.operationId", "ai.generateText.doGenerate", "completion"},
-        {"ai.operationId", "ai.streamText.doStream", "completion"},
-        {"ai.operationId", "ai.generateObject.doGenerate", "completion"},
-        {"ai.operationId", "ai.streamObject.doStream", "completion"},
-        {"ai.operationId", "ai.embed.doEmbed", "embedding"},
-        {"ai.operationId", "ai.embed.embedMany.doEmbed", "embedding"},
-        {"ai.operationId", "ai.toolCall", "tool"},
-        {"openinference.span.kind", "LLM", "completion"},
-        {"openinference.span.kind", "EMBEDDING", "embedding"},
-        {"openinference.span.kind", "TOOL", "tool"},
-    };
-    const cJSON *v;
-    size_t k;
-
-    for (k = 0; k < sizeof(rules) / sizeof(rules[0]); k++) {
-        v = GET(a, rules[k][0]);
-        if (cJSON_IsString(v) && strcmp(v->valuestring, rules[k][1]) == 0)
-            return rules[k][2];
-    }
-    if (span_truthy(GET(a, "gen_ai.system.instructions")) ||
-        span_truthy(GET(a, "gen_ai.input.messages")) ||
-        span_truthy(GET(a, "gen_ai.output.messages")))
-        return "completion";
-    if (span_truthy(GET(a, "gen_ai.system")) &&
-        span_truthy(GET(a, "gen_ai.request.model")))
-        return "completion";
-    return "unknown";
-}
-
-/* A latitude.* id attribute as a number: 1 when present and valid. */
-static int span_ref_int(cJSON *meta, const cJSON *v, const char *member,
-                        struct sp_opt_int *col)
-{
-    int64_t i;
-
-    if (!v)
-        return 0;
-    if (otlp_int64(v, &i) != 0)
-        return -1;
-    col->value = i;
-    col->is_set = 1;
-    if (i > -(INT64_C(1) << 53) && i < (INT64_C(1) << 53))
-        return cJSON_AddNumberToObject(meta, member, (double)i) ? 1 : -2;
-    return cJSON_AddStringToObject(meta, member, v->valuestring) ? 1 : -2;
-}
-
-/* A latitude.* text attribute; kind 'u' must be a UUID, 't' a trace id. */
-static int span_ref_text(cJSON *meta, const cJSON *v, const char *member,
-                         char kind, const char **col)
-{
-    cJSON *item;
-
-    if (!v)
-        return 0;
-    if (!cJSON_IsString(v) ||
-        (kind == 'u' && !sp_uuid_is_valid(v->valuestring,
-                                          strlen(v->valuestring))) ||
-        (kind == 't' && (strlen(v->valuestring) != 32 ||
-                         !sp_hex_is_valid(v->valuestring, 32))))
-        return -1;
-    item = cJSON_AddStringToObject(meta, member, v->valuestring);
-    if (!item)
-        return -2;
-    *col = item->valuestring;
-    return 1;
-}
-
-/* Latitude's reference members (extractLatitudeReferences) and columns. */
-static int span_refs(cJSON *meta, const cJSON *a, struct sp_span *row,
-                     struct otlp_notes *notes)
-{
-    static const struct {
-        const char *attr, *member;
-        char kind; /* s text, u UUID, i integer, t trace id */
-    } refs[] = {
-        {"latitude.source", "source", 's'},
-        {"latitude.document_log_uuid", "documentLogUuid", 'u'},
-        {"latitude.document_uuid", "promptUuid", 'u'},
-        {"latitude.commit_uuid", "versionUuid", 'u'},
-        {"latitude.experiment_uuid", "experimentUuid", 'u'},
-        {"latitude.project_id", "projectId", 'i'},
-        {"latitude.test_deployment_id", "testDeploymentId", 'i'},
-        {"latitude.previous_trace_id", "previousTraceId", 't'},
-    };
-    const char **cols[] = {&row->source,          &row->document_log_uuid,
-                           &row->document_uuid,   &row->commit_uuid,
-                           &row->experiment_uuid, NULL};
-    const char *text = NULL;
-    const cJSON *v;
-    size_t k;
-    int rc;
-
-    for (k = 0; k < sizeof(refs) / sizeof(refs[0]); k++) {
-        v = GET(a, refs[k].attr);
-        if (refs[k].kind == 'i')
-            rc = span_ref_int(meta, v, refs[k].member,
-                              k == 5 ? &row->project_id
-                                     : &row->test_deployment_id);
-        else
-            rc = span_ref_text(meta, v, refs[k].member, refs[k].kind, &text);
-        if (rc == -2)
-            return -1;
-        if (rc == -1)
-            otlp_note_warn(notes, "%s is not a valid %s; ignored",
-                           refs[k].attr,
-                           refs[k].kind == 'u'   ? "UUID"
-                           : refs[k].kind == 'i' ? "integer"
-                           : refs[k].kind == 't' ? "trace id"
-                                                 : "string");
-        if (rc == 1 && k < 5)
-            *cols[k] = text;
-        if (rc == 1 && refs[k].kind == 't')
-            sp_hex_lower(text, 32, row->previous_trace_id);
-    }
-    return 0;
-}
-
-/* Prompt spans: parameters (an object, {} when bad) and template. */
-static int span_prompt(cJSON *meta, const cJSON *a)
-{
-    const cJSON *p = GET(a, "gen_ai.request.parameters");
-    const cJSON *t = GET(a, "gen_ai.request.template");
-    cJSON *params = NULL;
-    int too_deep;
-
-    if (cJSON_IsString(p))
-        params = otlp_json_parse(p->valuestring, strlen(p->valuestring),
-                                 &too_deep);
-    else if (cJSON_IsObject(p))
-        params = cJSON_Duplicate(p, 1);
-    if (params && !cJSON_IsObject(params)) {
-        cJSON_Delete(params);
-        params = NULL;
-    }
-    if (!params)
-        params = cJSON_CreateObject();
-    if (!params || !cJSON_AddItemToObject(meta, "parameters", params)) {
-        cJSON_Delete(params);
-        return -1;
-    }
-    if (cJSON_IsString(t) &&
-        !cJSON_AddStringToObject(meta, "template", t->valuestring))
-        return -1;
-    return 0;
-}
-
 static int span_times(const cJSON *span, struct sp_span *row,
                       struct otlp_notes *notes)
 {
-    if (span_time(span, "startTimeUnixNano", &row->started_at_ns, notes) ||
-        span_time(span, "endTimeUnixNano", &row->ended_at_ns, notes))
+    if (span_time(span, "startTimeUnixNano", "startTimeUnixNano",
+                  &row->started_at_ns, notes) ||
+        span_time(span, "endTimeUnixNano", "endTimeUnixNano", &row->ended_at_ns,
+                  notes))
         return -1;
     row->duration_ms.is_set = 1;
     row->duration_ms.value = 0;
@@ -523,8 +303,9 @@ static void span_serialize(struct otlp_span *s, struct otlp_notes *notes)
 {
     sp_buf_reset(&s->meta_text);
     if (jsonw_value(&s->meta_text, s->meta) != 0) {
-        otlp_note_warn(notes, "metadata is over %u MiB or nested too deep; "
-                              "span kept without metadata",
+        otlp_note_warn(notes,
+                       "metadata is over %u MiB or nested too deep; "
+                       "span kept without metadata",
                        OTLP_MAX_METADATA >> 20);
         return;
     }
@@ -537,10 +318,10 @@ static int span_typed(struct otlp_span *s, const cJSON *a, int status,
 {
     cJSON *meta = s->meta;
 
-    if (span_refs(meta, a, &s->row, notes) != 0)
+    if (otlp_references(meta, a, &s->row, notes) != 0)
         return -1;
     if (strcmp(s->row.type, "prompt") == 0)
-        return span_prompt(meta, a);
+        return otlp_prompt(meta, a);
     if (strcmp(s->row.type, "completion") == 0)
         return otlp_completion(meta, a, GET(meta, "events"), status == 2,
                                &s->row, notes);
@@ -571,10 +352,10 @@ int otlp_span_map(const cJSON *span, const struct otlp_scope *sc,
     if (!s->attrs || !s->meta)
         return -2;
     a = s->attrs;
-    s->row.type = span_type(a);
+    s->row.type = otlp_span_type(a);
     if (span_base(span, s, notes) != 0)
         return notes->nomem ? -2 : -1;
-    error = span_error(a, GET(s->meta, "events"));
+    error = otlp_span_error(a, GET(s->meta, "events"));
     if (error) {
         status = 2;
         s->row.message = error;

@@ -1,6 +1,5 @@
-/* import/otlp_text.c: OTLP/JSON as raw text, before and around cJSON.
- * Sniffs, protects big integers and NaN from cJSON's doubles, bounds the
- * nesting and finds the line of each span; knows no OTLP field but keys. */
+/* import/otlp_text.c: OTLP/JSON as text, before cJSON: sniffing, big ints,
+ * NaN, depth, span lines. Knows JSON lexing and a few OTLP key names. */
 #include "import/otlp.h"
 
 #include <stdio.h>
@@ -13,7 +12,8 @@ enum text_frame {
     FRAME_SPANS = 's', /* the array value of a "spans" key */
 };
 
-/* The scanner's state (steps return 0, -1 out of memory, -2 with why); the stack holds one byte per open container. */
+/* The scanner's state (steps return 0, -1 out of memory, -2 with why); the
+ * stack holds one byte per open container. */
 struct text_scan {
     struct otlp_text *t;
     const char *in;
@@ -270,8 +270,8 @@ static int sniff_key(const char *p, size_t n, const char *key)
 int otlp_sniff(const char *p, size_t n)
 {
     static const char *const keys[] = {
-        "resourceSpans", "batches",        "scopeSpans",
-        "trace_requests", "pbreq",         "instrumentationLibrarySpans",
+        "resourceSpans",  "batches", "scopeSpans",
+        "trace_requests", "pbreq",   "instrumentationLibrarySpans",
     };
     size_t k;
 

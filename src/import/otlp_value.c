@@ -1,6 +1,5 @@
-/* import/otlp_value.c: the value types of OTLP/JSON: int64 as string or
- * number, AnyValue and KeyValue lists, hex or base64 ids. Knows cJSON and
- * the proto3 JSON mapping; nothing of spans, conventions or the store. */
+/* import/otlp_value.c: OTLP/JSON values: int64 as string or number,
+ * AnyValue, KeyValue lists, hex or base64 ids. Knows nothing of spans. */
 #include "import/otlp.h"
 
 #include <errno.h>
@@ -132,9 +131,8 @@ static cJSON *value_kvlist(const cJSON *kv, struct otlp_notes *notes)
 
 static int value_is_scalar(const char *name)
 {
-    static const char *const names[] = {"stringValue", "boolValue",
-                                        "intValue", "doubleValue",
-                                        "bytesValue"};
+    static const char *const names[] = {"stringValue", "boolValue", "intValue",
+                                        "doubleValue", "bytesValue"};
     size_t k;
 
     for (k = 0; k < sizeof(names) / sizeof(names[0]); k++)
@@ -166,8 +164,7 @@ static cJSON *value_scalar(const cJSON *v, const char *name, int64_t *i)
     return value_double(v);
 }
 
-cJSON *otlp_any_value(const cJSON *v, const char *key,
-                      struct otlp_notes *notes)
+cJSON *otlp_any_value(const cJSON *v, const char *key, struct otlp_notes *notes)
 {
     const cJSON *m;
     cJSON *out = NULL;
@@ -197,8 +194,7 @@ cJSON *otlp_any_value(const cJSON *v, const char *key,
 static int value_put(cJSON *obj, const char *key, cJSON *item)
 {
     if (cJSON_GetObjectItemCaseSensitive(obj, key))
-        return cJSON_ReplaceItemInObjectCaseSensitive(obj, key, item) ? 0
-                                                                       : -1;
+        return cJSON_ReplaceItemInObjectCaseSensitive(obj, key, item) ? 0 : -1;
     if (cJSON_GetArraySize(obj) >= OTLP_MAX_ATTRS) {
         cJSON_Delete(item);
         return 1;
@@ -231,11 +227,26 @@ int otlp_attrs_merge(cJSON *obj, const cJSON *kvlist, struct otlp_notes *n)
         if (rc < 0)
             return -1;
         if (rc > 0)
-            otlp_note_warn(n, "more than %d attributes; \"%s\" and later "
-                              "ones dropped",
+            otlp_note_warn(n,
+                           "more than %d attributes; \"%s\" and later "
+                           "ones dropped",
                            OTLP_MAX_ATTRS, key->valuestring);
     }
     return 0;
+}
+
+void otlp_value_text(const cJSON *v, char *buf, size_t n)
+{
+    if (cJSON_IsString(v))
+        snprintf(buf, n, "\"%.48s\"", v->valuestring);
+    else if (cJSON_IsNumber(v))
+        snprintf(buf, n, "%.17g", v->valuedouble);
+    else if (cJSON_IsBool(v))
+        snprintf(buf, n, "%s", cJSON_IsTrue(v) ? "true" : "false");
+    else if (cJSON_IsArray(v) || cJSON_IsObject(v))
+        snprintf(buf, n, "%s", cJSON_IsArray(v) ? "an array" : "an object");
+    else
+        snprintf(buf, n, "null");
 }
 
 /* Base64 of exactly nbytes, standard or URL-safe alphabet. */
@@ -248,7 +259,7 @@ static int value_id_base64(const char *s, size_t len, size_t nbytes,
     if (len > 32)
         return -1;
     for (i = 0; i < len; i++)
-        std[i] = s[i] == '-' ? '+' : s[i] == '_' ? '/' : s[i];
+        std[i] = (char)(s[i] == '-' ? '+' : s[i] == '_' ? '/' : s[i]);
     return sp_base64_decode(std, len, raw, nbytes) == (long)nbytes ? 0 : -1;
 }
 
