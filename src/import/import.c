@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
+
 #include "import/input.h"
 #include "import/latitude_dump.h"
 #include "import/otlp.h"
@@ -55,7 +57,7 @@ static void report(struct import_ctx *ctx, uint64_t line, const char *kind,
     char msg[768];
     int n;
 
-    if (!ctx->opts->report)
+    if (!ctx->opts->report || ++ctx->file_reports > IMPORT_MAX_REPORTS)
         return;
     n = snprintf(msg, sizeof(msg), "%s:%llu: %s", input_name(ctx->in),
                  (unsigned long long)line, kind);
@@ -81,6 +83,7 @@ int import_bad(struct import_ctx *ctx, uint64_t line, struct sp_err *err,
                           input_name(ctx->in), (unsigned long long)line, why);
     }
     ctx->summary->skipped++;
+    ctx->file_skipped++;
     va_start(ap, fmt);
     report(ctx, line, "", fmt, ap);
     va_end(ap);
@@ -113,6 +116,16 @@ static const char *skip_blank(const char *p, const char *end)
     return p;
 }
 
+/* 1 when the line s[0..n) is one whole JSON object: a record of NDJSON. */
+static int is_json_object_line(const char *s, size_t n)
+{
+    cJSON *v = cJSON_ParseWithLength(s, n);
+    int ok = cJSON_IsObject(v);
+
+    cJSON_Delete(v);
+    return ok;
+}
+
 static int has(const char *p, size_t n, const char *needle)
 {
     return memmem(p, n, needle, strlen(needle)) != NULL;
@@ -136,8 +149,10 @@ static enum import_format detect(const char *p, size_t n)
         return IMPORT_OTLP;
     if (latitude_csv_sniff(p, n))
         return IMPORT_LATITUDE_CSV;
-    if (left > 0 && *s == '{')
-        return IMPORT_LATITUDE_NDJSON; /* its reader says what is wrong */
+    /* Other objects one per line: the NDJSON reader says what is missing.
+     * A first line longer than the window cannot be judged; read it. */
+    if (left > 0 && *s == '{' && (!nl || is_json_object_line(s, first)))
+        return IMPORT_LATITUDE_NDJSON;
     return IMPORT_AUTO;
 }
 
@@ -160,8 +175,13 @@ static int pick_reader(struct sp_input *in, enum import_format *f,
         return sp_err_set(err, SP_EFAIL,
                           "%s: not a known dump format (tried "
                           "latitude-ndjson, latitude-csv, latitude-pgdump, "
-                          "otlp); name one with --format",
-                          input_name(in));
+                          "otlp%s); name one with --format",
+                          input_name(in),
+                          (*skip_blank(p, p + got) == '{' ||
+                           *skip_blank(p, p + got) == '[')
+                              ? ": JSON, but neither OTLP trace data nor "
+                                "one span object per line"
+                              : "");
     return 0;
 }
 
@@ -173,6 +193,25 @@ static import_reader_fn reader_for(enum import_format f)
         if (formats[i].format == f)
             return formats[i].read;
     return NULL;
+}
+
+/* Reports "FILE: message" about the file as a whole, never capped. */
+static void file_note(struct import_ctx *ctx, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void file_note(struct import_ctx *ctx, const char *fmt, ...)
+{
+    char msg[768];
+    va_list ap;
+    int n;
+
+    if (!ctx->opts->report)
+        return;
+    n = snprintf(msg, sizeof(msg), "%s: ", input_name(ctx->in));
+    va_start(ap, fmt);
+    if (n > 0 && (size_t)n < sizeof(msg))
+        vsnprintf(msg + n, sizeof(msg) - (size_t)n, fmt, ap);
+    va_end(ap);
+    ctx->opts->report(ctx->opts->report_arg, msg);
 }
 
 static int run_reader(struct import_ctx *ctx, enum import_format f,
@@ -187,6 +226,15 @@ static int run_reader(struct import_ctx *ctx, enum import_format f,
         writer_rollback(ctx->writer);
         return -1;
     }
+    if (ctx->file_reports > IMPORT_MAX_REPORTS)
+        file_note(ctx, "%llu more reports not shown",
+                  (unsigned long long)(ctx->file_reports - IMPORT_MAX_REPORTS));
+    writer_counts(ctx->writer, &counts);
+    if (ctx->file_skipped > 0 && counts.inserted + counts.replaced == 0)
+        file_note(ctx,
+                  "no record could be read as %s; if it is another format, "
+                  "name it with --format",
+                  import_format_name(f));
     if (writer_commit(ctx->writer, err) != 0)
         return -1;
     writer_counts(ctx->writer, &counts);

@@ -49,7 +49,12 @@ struct import_ctx {
     struct sp_input *in;
     struct import_summary *summary;
     int strict_failed; /* set by import_bad under --strict */
+    uint64_t file_skipped; /* records of this file skipped as bad */
+    uint64_t file_reports; /* reports of this file, shown or not */
 };
+
+/* Reports shown per file; the rest are counted in one closing line. */
+#define IMPORT_MAX_REPORTS 100
 
 /* A reader: reads the whole input, puts spans through ctx->writer, reports
  * bad records with import_bad/import_warn. Returns 0 when the file was

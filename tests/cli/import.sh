@@ -64,6 +64,21 @@ printf '%s\n' "$(span 00000000000000c1 $TR prompt)" | head -c 40 \
     >"$T/trunc.ndjson"
 expect_exit 0 "a truncated last line is reported" sp import "$T/trunc.ndjson"
 expect_grep "trunc.ndjson:1: " "$T/stderr" "truncated record reported"
+printf '{\n  "trace": {"id": "0af7651916cd43dd8448eb211c80319c"},\n  "observations": []\n}\n' \
+    >"$T/other.json"
+expect_exit 1 "a JSON document of another tool is refused" sp import "$T/other.json"
+expect_grep "otlp: JSON, but neither OTLP trace data nor one span object per line" \
+    "$T/stderr" "the refusal says what kind of JSON it is not"
+i=0
+while [ $i -lt 150 ]; do echo '{"hello": 1}'; i=$((i + 1)); done >"$T/many.ndjson"
+expect_exit 0 "a file of bad records is read" sp import "$T/many.ndjson"
+expect_eq 100 "$(grep -c 'many.ndjson:[0-9]*: ' "$T/stderr")" \
+    "at most 100 bad records are shown per file"
+expect_grep "many.ndjson: 50 more reports not shown" "$T/stderr" \
+    "the rest are counted"
+expect_grep "many.ndjson: no record could be read as latitude-ndjson" \
+    "$T/stderr" "a file with no good record says so"
+expect_grep "150 records skipped" "$T/stderr" "the summary counts them all"
 : >"$T/empty.ndjson"
 expect_exit 0 "an empty file imports nothing" sp import "$T/empty.ndjson"
 

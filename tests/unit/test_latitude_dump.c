@@ -286,8 +286,10 @@ static void csv_record_with_too_few_fields_is_reported(void **state)
 
     WRITE(f, "s.csv", HDR "\n00000000000000a1," T1 "\n");
     assert_int_equal(fx_import(f, "s.csv", IMPORT_LATITUDE_CSV, NULL, 0), 0);
-    assert_string_equal(fx_reports(f), "s.csv:2: has 2 fields, the header has "
-                                       "5 columns\n");
+    assert_string_equal(fx_reports(f),
+                        "s.csv:2: has 2 fields, the header has 5 columns\n"
+                        "s.csv: no record could be read as latitude-csv; if it "
+                        "is another format, name it with --format\n");
 }
 
 static void csv_header_without_id_and_trace_id_refuses_the_file(void **state)
@@ -456,7 +458,9 @@ pgdump_row_with_wrong_field_count_is_reported_with_its_line(void **state)
                         "columns\n"
                         "d.sql:3: has more fields than the 6 columns the "
                         "COPY line names\n"
-                        "d.sql:4: column name ends in a lone backslash\n");
+                        "d.sql:4: column name ends in a lone backslash\n"
+                        "d.sql: no record could be read as latitude-pgdump; "
+                        "if it is another format, name it with --format\n");
 }
 
 static void
@@ -756,8 +760,11 @@ static void traversal_ids_in_a_dump_are_rejected_as_bad_records(void **state)
     WRITE(f, "etc/etc", DOC);
     WRITE(f, "m/workspaces/1/traces/README", "");
     assert_int_equal(fx_import(f, "s.csv", IMPORT_LATITUDE_CSV, "m", 0), 0);
-    assert_string_equal(fx_reports(f), "s.csv:2: id \"../../../../etc/\" is "
-                                       "not 16 hex digits\n");
+    assert_string_equal(fx_reports(f),
+                        "s.csv:2: id \"../../../../etc/\" is not 16 hex "
+                        "digits\n"
+                        "s.csv: no record could be read as latitude-csv; if it "
+                        "is another format, name it with --format\n");
     assert_string_equal(fx_query(f, "SELECT count(*) FROM spans"), "0");
 }
 
