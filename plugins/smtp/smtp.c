@@ -11,6 +11,7 @@
 #include <curl/curl.h>
 #include <spanport-plugin.h>
 
+#include "notifier_config.h"
 #include "smtp_message.h"
 
 #define SMTP_VERSION "0.1.0"
@@ -34,29 +35,23 @@ struct smtp_config {
     long timeout_s;
 };
 
-enum cfg_kind { CFG_STRING, CFG_BOOL, CFG_SECONDS };
-
 /* Every key the smtp section may hold: an unknown one is a typo. */
-static const struct cfg_key {
-    const char *name;
-    enum cfg_kind kind;
-    size_t offset;
-} smtp_keys[] = {
-    {"url", CFG_STRING, offsetof(struct smtp_config, url)},
-    {"starttls", CFG_BOOL, offsetof(struct smtp_config, starttls)},
-    {"from", CFG_STRING, offsetof(struct smtp_config, from)},
-    {"username", CFG_STRING, offsetof(struct smtp_config, username)},
-    {"password", CFG_STRING, offsetof(struct smtp_config, password)},
-    {"ca_file", CFG_STRING, offsetof(struct smtp_config, ca_file)},
-    {"timeout_seconds", CFG_SECONDS, offsetof(struct smtp_config, timeout_s)},
-    {"subject_ready", CFG_STRING, offsetof(struct smtp_config, subject_ready)},
-    {"subject_failed", CFG_STRING,
+static const struct nc_key smtp_keys[] = {
+    {"url", NC_STRING, offsetof(struct smtp_config, url)},
+    {"starttls", NC_BOOL, offsetof(struct smtp_config, starttls)},
+    {"from", NC_STRING, offsetof(struct smtp_config, from)},
+    {"username", NC_STRING, offsetof(struct smtp_config, username)},
+    {"password", NC_STRING, offsetof(struct smtp_config, password)},
+    {"ca_file", NC_STRING, offsetof(struct smtp_config, ca_file)},
+    {"timeout_seconds", NC_SECONDS, offsetof(struct smtp_config, timeout_s)},
+    {"subject_ready", NC_STRING, offsetof(struct smtp_config, subject_ready)},
+    {"subject_failed", NC_STRING,
      offsetof(struct smtp_config, subject_failed)},
 };
 
-#define SMTP_KEY_NAMES                                                         \
-    "url, starttls, from, username, password, ca_file, timeout_seconds, "      \
-    "subject_ready, subject_failed"
+static const struct nc_section smtp_section = {
+    "smtp", smtp_keys, sizeof smtp_keys / sizeof smtp_keys[0],
+    SMTP_TIMEOUT_MAX_S};
 
 static int smtp_fail(char *err, size_t errlen, int status, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
@@ -64,60 +59,11 @@ static int smtp_fail(char *err, size_t errlen, int status, const char *fmt, ...)
 static int smtp_fail(char *err, size_t errlen, int status, const char *fmt, ...)
 {
     va_list ap;
-    int n;
 
     va_start(ap, fmt);
-    n = snprintf(err, errlen, "smtp: ");
-    if (n >= 0 && (size_t)n < errlen)
-        vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
+    nc_vfail(err, errlen, "smtp", status, fmt, ap);
     va_end(ap);
     return status;
-}
-
-/* A copy of s fit to quote in a one-line message: control bytes become
- * '?', and a long value is cut. Never used on a secret. */
-static const char *shown(const char *s, char *out, size_t outlen)
-{
-    size_t i;
-
-    for (i = 0; s[i] && i + 1 < outlen; i++) {
-        out[i] = s[i];
-        if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-            out[i] = '?';
-    }
-    out[i] = '\0';
-    return out;
-}
-
-static int cfg_set(struct smtp_config *c, const struct cfg_key *k,
-                   const cJSON *item, char *err, size_t errlen)
-{
-    char *field = (char *)c + k->offset;
-    double v = item->valuedouble;
-
-    if (cJSON_IsNull(item))
-        return SP_OK; /* null is unset, as if the key were absent */
-    if (k->kind == CFG_STRING) {
-        if (!cJSON_IsString(item))
-            return smtp_fail(err, errlen, SP_ERROR,
-                             "config: \"%s\" must be a string", k->name);
-        /* "" is unset: an empty SPANPORT_SMTP_PASSWORD sets no password */
-        *(const char **)field = *item->valuestring ? item->valuestring : NULL;
-    } else if (k->kind == CFG_BOOL) {
-        if (!cJSON_IsBool(item))
-            return smtp_fail(err, errlen, SP_ERROR,
-                             "config: \"%s\" must be true or false", k->name);
-        *(int *)field = cJSON_IsTrue(item);
-    } else {
-        if (!cJSON_IsNumber(item) || v < 1 || v > SMTP_TIMEOUT_MAX_S ||
-            v != (double)(long)v)
-            return smtp_fail(err, errlen, SP_ERROR,
-                             "config: \"%s\" must be a whole number of "
-                             "seconds from 1 to %d",
-                             k->name, SMTP_TIMEOUT_MAX_S);
-        *(long *)field = (long)v;
-    }
-    return SP_OK;
 }
 
 /* Parses the smtp section. The text is never quoted in a message: it may
@@ -125,29 +71,10 @@ static int cfg_set(struct smtp_config *c, const struct cfg_key *k,
 static int smtp_config_load(const char *json, struct smtp_config *c, char *err,
                             size_t errlen)
 {
-    const cJSON *item;
-    size_t i, n_keys = sizeof smtp_keys / sizeof smtp_keys[0];
-
     memset(c, 0, sizeof *c);
     c->timeout_s = SMTP_TIMEOUT_DEFAULT_S;
-    c->root = cJSON_Parse(json ? json : "{}");
-    if (!cJSON_IsObject(c->root))
-        return smtp_fail(err, errlen, SP_ERROR,
-                         "config: the smtp section is not a JSON object; "
-                         "fix the config file");
-    cJSON_ArrayForEach(item, c->root)
-    {
-        for (i = 0; i < n_keys; i++)
-            if (strcmp(item->string, smtp_keys[i].name) == 0)
-                break;
-        if (i == n_keys)
-            return smtp_fail(err, errlen, SP_ERROR,
-                             "config: unknown key \"%.40s\" in the smtp "
-                             "section; known keys: " SMTP_KEY_NAMES,
-                             item->string);
-        if (cfg_set(c, &smtp_keys[i], item, err, errlen) != SP_OK)
-            return SP_ERROR;
-    }
+    if (nc_load(&smtp_section, json, c, &c->root, err, errlen) != 0)
+        return SP_ERROR;
     return SP_OK;
 }
 
@@ -267,7 +194,7 @@ static int smtp_config_check(struct smtp_config *c, char *err, size_t errlen)
     problem = address_problem(c->from);
     if (problem)
         return smtp_fail(err, errlen, SP_ERROR, "config: from address %s %s",
-                         shown(c->from, buf, sizeof buf), problem);
+                         nc_shown(c->from, buf, sizeof buf), problem);
     if (c->password && !c->username)
         return smtp_fail(err, errlen, SP_ERROR,
                          "config: a password is set but no \"username\"; "
@@ -306,7 +233,7 @@ static int smtp_setup(const struct sp_notify_info *info, struct smtp_config *c,
     problem = address_problem(target);
     if (problem)
         return smtp_fail(err, errlen, SP_ERROR, "target address %s %s",
-                         shown(target, buf, sizeof buf), problem);
+                         nc_shown(target, buf, sizeof buf), problem);
     return SP_OK;
 }
 

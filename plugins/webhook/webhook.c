@@ -36,75 +36,26 @@ struct webhook_job {
     size_t keylen;
 };
 
-enum cfg_kind { CFG_STRING, CFG_BOOL, CFG_SECONDS };
-
-static const struct cfg_key {
-    const char *name;
-    enum cfg_kind kind;
-    size_t offset;
-} webhook_keys[] = {
-    {"secret", CFG_STRING, offsetof(struct webhook_config, secret)},
-    {"timeout_seconds", CFG_SECONDS,
+static const struct nc_key webhook_keys[] = {
+    {"secret", NC_STRING, offsetof(struct webhook_config, secret)},
+    {"timeout_seconds", NC_SECONDS,
      offsetof(struct webhook_config, timeout_s)},
-    {"allow_private_addresses", CFG_BOOL,
+    {"allow_private_addresses", NC_BOOL,
      offsetof(struct webhook_config, allow_private)},
 };
+
+static const struct nc_section webhook_section = {
+    "webhook", webhook_keys, sizeof webhook_keys / sizeof webhook_keys[0],
+    WEBHOOK_TIMEOUT_MAX_S};
 
 int webhook_fail(char *err, size_t errlen, int status, const char *fmt, ...)
 {
     va_list ap;
-    int n;
 
     va_start(ap, fmt);
-    n = snprintf(err, errlen, "webhook: ");
-    if (n >= 0 && (size_t)n < errlen)
-        vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
+    nc_vfail(err, errlen, "webhook", status, fmt, ap);
     va_end(ap);
     return status;
-}
-
-const char *webhook_shown(const char *s, char *out, size_t outlen)
-{
-    size_t i;
-
-    for (i = 0; s[i] && i + 1 < outlen; i++) {
-        out[i] = s[i];
-        if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-            out[i] = '?';
-    }
-    out[i] = '\0';
-    return out;
-}
-
-static int cfg_set(struct webhook_config *c, const struct cfg_key *k,
-                   const cJSON *item, char *err, size_t errlen)
-{
-    char *field = (char *)c + k->offset;
-    double v = item->valuedouble;
-
-    if (cJSON_IsNull(item))
-        return SP_OK; /* null is unset, as if the key were absent */
-    if (k->kind == CFG_STRING) {
-        if (!cJSON_IsString(item))
-            return webhook_fail(err, errlen, SP_ERROR,
-                                "config: \"%s\" must be a string", k->name);
-        *(const char **)field = *item->valuestring ? item->valuestring : NULL;
-    } else if (k->kind == CFG_BOOL) {
-        if (!cJSON_IsBool(item))
-            return webhook_fail(err, errlen, SP_ERROR,
-                                "config: \"%s\" must be true or false",
-                                k->name);
-        *(int *)field = cJSON_IsTrue(item);
-    } else {
-        if (!cJSON_IsNumber(item) || v < 1 || v > WEBHOOK_TIMEOUT_MAX_S ||
-            v != (double)(long)v)
-            return webhook_fail(err, errlen, SP_ERROR,
-                                "config: \"%s\" must be a whole number of "
-                                "seconds from 1 to %d",
-                                k->name, WEBHOOK_TIMEOUT_MAX_S);
-        *(long *)field = (long)v;
-    }
-    return SP_OK;
 }
 
 /* Parses the webhook section. The text is never quoted in a message: it
@@ -112,30 +63,10 @@ static int cfg_set(struct webhook_config *c, const struct cfg_key *k,
 static int webhook_config_load(const char *json, struct webhook_config *c,
                                char *err, size_t errlen)
 {
-    const cJSON *item;
-    size_t i, n_keys = sizeof webhook_keys / sizeof webhook_keys[0];
-
     memset(c, 0, sizeof *c);
     c->timeout_s = WEBHOOK_TIMEOUT_DEFAULT_S;
-    c->root = cJSON_Parse(json ? json : "{}");
-    if (!cJSON_IsObject(c->root))
-        return webhook_fail(err, errlen, SP_ERROR,
-                            "config: the webhook section is not a JSON "
-                            "object; fix the config file");
-    cJSON_ArrayForEach(item, c->root)
-    {
-        for (i = 0; i < n_keys; i++)
-            if (strcmp(item->string, webhook_keys[i].name) == 0)
-                break;
-        if (i == n_keys)
-            return webhook_fail(err, errlen, SP_ERROR,
-                                "config: unknown key \"%.40s\" in the webhook"
-                                " section; known keys: secret, "
-                                "timeout_seconds, allow_private_addresses",
-                                item->string);
-        if (cfg_set(c, &webhook_keys[i], item, err, errlen) != SP_OK)
-            return SP_ERROR;
-    }
+    if (nc_load(&webhook_section, json, c, &c->root, err, errlen) != 0)
+        return SP_ERROR;
     return SP_OK;
 }
 
@@ -269,7 +200,7 @@ static int webhook_outcome(CURL *curl, struct sp_notify_info *info,
                             "%s answered %ld, a redirect to %s; redirects "
                             "are not followed: make the final URL the target",
                             url, code,
-                            location ? webhook_shown(location, buf, sizeof buf)
+                            location ? nc_shown(location, buf, sizeof buf)
                                      : "(no Location)");
     }
     if (code == 429 || (code >= 500 && code <= 599)) {

@@ -8,6 +8,8 @@
 #include <curl/curl.h>
 #include <spanport-plugin.h>
 
+#include "notifier_config.h" /* nc_shown */
+
 #define WEBHOOK_KEY_MIN 24    /* bytes; Standard Webhooks asks 24 to 64 */
 #define WEBHOOK_KEY_MAX 256   /* bytes of key a secret may decode to */
 #define WEBHOOK_SIG_MAX 64    /* "v1," and base64 of a SHA-256 HMAC, NUL */
@@ -17,9 +19,6 @@
 int webhook_fail(char *err, size_t errlen, int status, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
-/* A copy of s fit to quote in a one-line message (control bytes become
- * '?', a long value is cut). Never used on a secret. */
-const char *webhook_shown(const char *s, char *out, size_t outlen);
 
 /* ---- webhook_addr.c: where a delivery may go ---------------------------- */
 

@@ -31,13 +31,13 @@ int webhook_target_parse(const char *url, struct webhook_target *t, char *err,
         webhook_fail(err, errlen, SP_ERROR,
                      "target %s is not a URL; use --notify "
                      "webhook:https://HOST/PATH",
-                     webhook_shown(url, buf, sizeof buf));
+                     nc_shown(url, buf, sizeof buf));
         goto done;
     }
     if (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0) {
         webhook_fail(err, errlen, SP_ERROR,
                      "target %s: only http:// and https:// are allowed",
-                     webhook_shown(url, buf, sizeof buf));
+                     nc_shown(url, buf, sizeof buf));
         goto done;
     }
     /* Secrets never go on the command line, and a target is one. */
