@@ -45,8 +45,7 @@ static const struct nc_key smtp_keys[] = {
     {"ca_file", NC_STRING, offsetof(struct smtp_config, ca_file)},
     {"timeout_seconds", NC_SECONDS, offsetof(struct smtp_config, timeout_s)},
     {"subject_ready", NC_STRING, offsetof(struct smtp_config, subject_ready)},
-    {"subject_failed", NC_STRING,
-     offsetof(struct smtp_config, subject_failed)},
+    {"subject_failed", NC_STRING, offsetof(struct smtp_config, subject_failed)},
 };
 
 static const struct nc_section smtp_section = {

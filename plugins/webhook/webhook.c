@@ -38,8 +38,7 @@ struct webhook_job {
 
 static const struct nc_key webhook_keys[] = {
     {"secret", NC_STRING, offsetof(struct webhook_config, secret)},
-    {"timeout_seconds", NC_SECONDS,
-     offsetof(struct webhook_config, timeout_s)},
+    {"timeout_seconds", NC_SECONDS, offsetof(struct webhook_config, timeout_s)},
     {"allow_private_addresses", NC_BOOL,
      offsetof(struct webhook_config, allow_private)},
 };
