@@ -96,6 +96,27 @@ expect_exit 0 "non-object metadata" sp import "$T/meta2.ndjson"
 expect_grep "warning: metadata of" "$T/stderr" \
     "metadata that is not an object is a warning"
 
+# An import killed in the middle of a file leaves the store as it was
+# before that file; running it again finishes the job.
+"$PYTHON3" "$top_srcdir/tests/tools/gen_dump.py" 3000 7 >"$T/big.ndjson"
+before=$(q 'SELECT count(*) FROM spans')
+mkfifo "$T/fifo"
+sp import - <"$T/fifo" >/dev/null 2>&1 &
+victim=$!
+exec 3>"$T/fifo"
+# The pipe holds 64 KiB: once head returns, the importer has read and put
+# all but that much of its 1 MB, inside its open transaction.
+head -n 4000 "$T/big.ndjson" >&3
+kill -9 $victim
+wait $victim 2>/dev/null || true
+exec 3>&-
+expect_eq "$before" "$(q 'SELECT count(*) FROM spans')" \
+    "a killed import leaves the store as it was"
+expect_eq ok "$(q 'PRAGMA integrity_check')" "integrity_check after SIGKILL"
+expect_exit 0 "the same import run again" sp import "$T/big.ndjson"
+expect_eq $((before + 6000)) "$(q 'SELECT count(*) FROM spans')" \
+    "running it again finishes the job"
+
 q 'PRAGMA user_version = 99'
 expect_exit 4 "a store from a newer spanport is refused" sp stats
 expect_grep "newer spanport (store schema 99, this spanport knows up to 2)" \
