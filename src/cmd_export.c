@@ -29,7 +29,8 @@ static const char EXPORT_HELP[] =
     "         [--all | --except KEY... | --only KEY...] [--except-file F]\n"
     "         [--only-file F] [--conversation UUID]...\n"
     "         [--rows prompt|trace|completion] [--format csv|ndjson|PLUGIN]\n"
-    "         [--option NAME=VALUE]... [-o PATH] [--wait]\n"
+    "         [--option NAME[=VALUE]]... [-o PATH]\n"
+    "         [--notify PLUGIN:TARGET]... [--wait]\n"
     "\n"
     "Exports one row per prompt span (or per root span, or per completion\n"
     "with --rows) by Latitude's rules. KEY is TRACE_ID:SPAN_ID. TIME is\n"
@@ -37,7 +38,11 @@ static const char EXPORT_HELP[] =
     "UTC unless an offset is given; both bounds are inclusive.\n"
     "A partial selection of at most 25 prompt spans is written at once to\n"
     "-o PATH or standard output; anything larger is an export job whose\n"
-    "file goes to -o PATH or exports/<uuid>.<ext> beside the store.\n";
+    "file goes to -o PATH or exports/<uuid>.<ext> beside the store: its\n"
+    "UUID is printed, and `spanport worker` runs it (--wait: run it now).\n"
+    "CSV options: bom, crlf, formula-guard. --notify smtp:ADDRESS or\n"
+    "webhook:URL tells of the finished export (settings in the config\n"
+    "file, $SPANPORT_CONFIG).\n";
 
 static int parse_args(int argc, char **argv, struct export_args *a)
 {
