@@ -1,14 +1,16 @@
 #!/bin/sh
 # tests/cli/notify.sh: the smtp and webhook plugins against real servers.
 # Starts aiosmtpd and an HTTP receiver on 127.0.0.1 (ports picked by the
-# kernel), runs tests/unit/test_notify against them, then checks what the
-# servers received again, in Python (email parser, hmac, JSON Schema).
+# kernel), runs tests/unit/test_notify_smtp and test_notify_webhook against
+# them, then checks what the servers received again, in Python (email
+# parser, hmac, JSON Schema).
 #
 # Environment (all optional under `make check`):
 #   NOTIFY_PLUGIN_DIR  where smtp.so and webhook.so are (default: the first
 #                      entry of SPANPORT_PLUGIN_PATH, else plugins/.libs)
 #   KEEP_WORK          set to keep the servers' records and logs
-#   TEST_NOTIFY        the driver (default: tests/unit/test_notify)
+#   TEST_NOTIFY        the drivers, colon-separated, run in turn (default:
+#                      tests/unit/test_notify_smtp:.../test_notify_webhook)
 #   PYTHON3            a python3 that may have jsonschema, for the schema pass
 # Exit 77 (skipped) when /usr/bin/python3 cannot import aiosmtpd.
 set -u
@@ -29,9 +31,17 @@ fi
 
 plugin_path=${SPANPORT_PLUGIN_PATH:-$builddir/plugins/.libs}
 NOTIFY_PLUGIN_DIR=${NOTIFY_PLUGIN_DIR:-${plugin_path%%:*}}
-TEST_NOTIFY=${TEST_NOTIFY:-$builddir/tests/unit/test_notify}
+unit=$builddir/tests/unit
+TEST_NOTIFY=${TEST_NOTIFY:-$unit/test_notify_smtp:$unit/test_notify_webhook}
+# The drivers become "$@", split at the colons only (no globbing).
+set -f
+IFS=:
+# shellcheck disable=SC2086 # split on purpose
+set -- $TEST_NOTIFY
+unset IFS
+set +f
 for f in "$NOTIFY_PLUGIN_DIR/smtp.so" "$NOTIFY_PLUGIN_DIR/webhook.so" \
-    "$TEST_NOTIFY"; do
+    "$@"; do
     if [ ! -e "$f" ]; then
         echo "notify.sh: $f is missing; build it first (make check)" >&2
         exit 1
@@ -109,7 +119,9 @@ else
 fi
 
 echo "notify.sh: smtp on 127.0.0.1:$SMTP_PORT, http on 127.0.0.1:$HTTP_PORT"
-"$TEST_NOTIFY" || exit 1
+for driver in "$@"; do
+    "$driver" || exit 1
+done
 
 # The same deliveries, judged by Python alone.
 SCHEMA=$srcdir/schemas/webhook-payload.schema.json

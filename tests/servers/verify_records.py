@@ -4,7 +4,8 @@ again without any of spanport's C: Python's email parser reads the mails,
 Python's hmac checks the webhook signatures.
 
 Knows the record files of smtp_server.py and http_receiver.py and the
-delivery ids and events that tests/unit/test_notify.c sends.
+delivery ids and events that tests/unit/test_notify_smtp.c and
+test_notify_webhook.c send.
 
     verify_records.py                 everything (run by tests/cli/notify.sh)
     verify_records.py --schema-only   the payloads against the JSON Schema
