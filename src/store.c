@@ -89,6 +89,23 @@ int store_step_done(struct store *st, sqlite3_stmt *s, struct sp_err *err,
     return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : -1;
 }
 
+static int query_text(struct store *st, const char *sql, char *out,
+                      size_t outlen, struct sp_err *err)
+{
+    sqlite3_stmt *s = NULL;
+    int rc;
+
+    if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+        return store_fail(st, err, st->path);
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW)
+        snprintf(out, outlen, "%s", (const char *)sqlite3_column_text(s, 0));
+    else
+        store_fail(st, err, st->path);
+    sqlite3_finalize(s);
+    return rc == SQLITE_ROW ? 0 : -1;
+}
+
 static int query_int(struct store *st, const char *sql, int *out,
                      struct sp_err *err)
 {
@@ -178,6 +195,43 @@ static int migrate(struct store *st, int readonly, struct sp_err *err)
         return -1;
     }
     return store_commit(st, err);
+}
+
+/* SQLite leaves WAL mode only when this connection is the only one; the
+ * answer is the journal mode in force afterwards. A busy answer (another
+ * process is opening the store right now) also means "not alone". */
+int store_take_exclusive(struct store *st, struct sp_err *err)
+{
+    struct sp_err busy = {0};
+    char mode[16] = "";
+    int rc, prim;
+
+    sqlite3_busy_timeout(st->db, 0);
+    rc = query_text(st, "PRAGMA journal_mode = DELETE", mode, sizeof(mode),
+                    &busy);
+    sqlite3_busy_timeout(st->db, STORE_BUSY_TIMEOUT_MS);
+    if (rc == 0)
+        return strcmp(mode, "delete") == 0;
+    prim = sqlite3_errcode(st->db) & 0xff;
+    if (prim == SQLITE_BUSY || prim == SQLITE_LOCKED)
+        return 0;
+    *err = busy;
+    return -1;
+}
+
+int store_share(struct store *st, struct sp_err *err)
+{
+    char mode[16] = "";
+
+    if (query_text(st, "PRAGMA journal_mode = WAL", mode, sizeof(mode),
+                   err) != 0)
+        return -1;
+    if (strcmp(mode, "wal") != 0)
+        return sp_err_set(err, SP_ESTORE,
+                          "%s: cannot go back to WAL mode (journal mode "
+                          "is %s)",
+                          st->path, mode);
+    return 0;
 }
 
 static int set_pragmas(struct store *st, int readonly, struct sp_err *err)

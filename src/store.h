@@ -39,6 +39,15 @@ int store_begin(struct store *st, struct sp_err *err); /* BEGIN IMMEDIATE */
 int store_commit(struct store *st, struct sp_err *err);
 void store_rollback(struct store *st);
 
+/* Loading a store nobody else has open: a rollback journal writes each
+ * page once, where WAL writes it to the log and again at the checkpoint.
+ * store_take_exclusive switches to it only when no other connection has
+ * the store open (1: switched, 0: others are connected; -1: error); until
+ * store_share puts the store back in WAL mode, other processes wait for
+ * the lock (busy timeout). Call both outside a transaction. */
+int store_take_exclusive(struct store *st, struct sp_err *err);
+int store_share(struct store *st, struct sp_err *err);
+
 /* Steps a statement that returns no rows, then resets it and clears its
  * bindings. Returns 0 or -1 (err filled, naming `what`). */
 int store_step_done(struct store *st, sqlite3_stmt *s, struct sp_err *err,

@@ -1,6 +1,6 @@
 /* import/writer.c: puts spans and their metadata into the store, one
- * transaction per file, counting inserts and replacements. Knows the store
- * schema; nothing of any dump format. */
+ * transaction per file, row by row or as a bulk load, counting inserts and
+ * replacements. Knows the store schema; nothing of any dump format. */
 #include "import/writer.h"
 
 #include <stdlib.h>
@@ -48,11 +48,67 @@ static const char SQL_LOG_IMPORT[] =
 static const char SQL_LOG_COUNTS[] =
     "UPDATE imports SET inserted = ?2, replaced = ?3 WHERE seq = ?1";
 
+static const char SQL_LAST_ROWID[] = "SELECT max(rowid) FROM spans";
+
+/* Bulk load. Inserting into the six indexes of spans in the dump's order
+ * touches pages all over the file once the store outgrows the page cache,
+ * and each of them is written again at every spill; building an index
+ * afterwards is one sort. So once a file has inserted more spans than the
+ * store held before it (and at least BULK_MIN_SPANS), the writer drops the
+ * indexes of spans inside the file's transaction, appends, and builds them
+ * again before committing: DDL is transactional, a rollback brings them
+ * back. The unique key is built first; if it finds duplicates they are
+ * resolved as the row-by-row path would have: the first row stays, with
+ * the columns of the last and the metadata of the last that had any. */
+#define BULK_MIN_SPANS 10000
+
+/* The unique key first: it is the one that may fail. */
+static const char SQL_SPANS_INDEXES[] =
+    "SELECT name, sql FROM sqlite_schema WHERE type = 'index'"
+    " AND tbl_name = 'spans' AND sql IS NOT NULL"
+    " ORDER BY sql LIKE 'CREATE UNIQUE %' DESC, rowid";
+
+static const char SQL_RESOLVE_DUPLICATES[] =
+    "CREATE INDEX spans_bulk_key ON spans (trace_id, id);"
+    "CREATE TEMP TABLE bulk_keys AS SELECT trace_id, id FROM spans"
+    " GROUP BY trace_id, id HAVING count(*) > 1;"
+    "CREATE TEMP TABLE bulk_groups AS SELECT min(s.rowid) AS keep,"
+    " max(s.rowid) AS last,"
+    " max(CASE WHEN m.span_rowid IS NOT NULL THEN s.rowid END) AS meta_from"
+    " FROM temp.bulk_keys k JOIN spans s USING (trace_id, id)"
+    " LEFT JOIN span_metadata m ON m.span_rowid = s.rowid GROUP BY k.rowid;"
+    "UPDATE spans SET (" SPAN_COLUMNS ") = (SELECT " SPAN_COLUMNS
+    " FROM spans AS l WHERE l.rowid = g.last) FROM temp.bulk_groups g"
+    " WHERE spans.rowid = g.keep AND g.last <> g.keep;"
+    "INSERT INTO span_metadata (span_rowid, doc) SELECT g.keep, m.doc"
+    " FROM temp.bulk_groups g JOIN span_metadata m"
+    " ON m.span_rowid = g.meta_from WHERE g.meta_from <> g.keep"
+    " ON CONFLICT (span_rowid) DO UPDATE SET doc = excluded.doc;"
+    "CREATE TEMP TABLE bulk_drop AS SELECT s.rowid AS rid"
+    " FROM temp.bulk_keys k JOIN spans s USING (trace_id, id)"
+    " WHERE s.rowid NOT IN (SELECT keep FROM temp.bulk_groups);"
+    "DELETE FROM span_metadata WHERE span_rowid IN"
+    " (SELECT rid FROM temp.bulk_drop);"
+    "DELETE FROM spans WHERE rowid IN (SELECT rid FROM temp.bulk_drop);";
+
+static const char SQL_COUNT_DROPPED[] = "SELECT count(*) FROM temp.bulk_drop";
+
+static const char SQL_RESOLVED[] =
+    "DROP TABLE temp.bulk_drop; DROP TABLE temp.bulk_groups;"
+    " DROP TABLE temp.bulk_keys; DROP INDEX spans_bulk_key;";
+
 struct writer {
     struct store *st;
     sqlite3_stmt *insert, *update, *put_metadata, *log_import, *log_counts;
     int64_t seq; /* this file's row in imports */
     struct writer_counts counts;
+    uint64_t bulk_after; /* inserts of this file that make it a bulk load */
+    struct bulk_index {
+        char *name, *create; /* sqlite3_malloc'd */
+    } *indexes;              /* n_indexes dropped indexes, while bulk */
+    size_t n_indexes;
+    int is_bulk;      /* the indexes of spans are dropped until commit */
+    int is_exclusive; /* the store is out of WAL mode for this file */
 };
 
 void span_clear(struct sp_span *s)
@@ -80,10 +136,25 @@ int writer_new(struct writer **out, struct store *st, struct sp_err *err)
     return 0;
 }
 
+static void free_indexes(struct writer *w)
+{
+    size_t i;
+
+    for (i = 0; i < w->n_indexes; i++) {
+        sqlite3_free(w->indexes[i].name);
+        sqlite3_free(w->indexes[i].create);
+    }
+    free(w->indexes);
+    w->indexes = NULL;
+    w->n_indexes = 0;
+    w->is_bulk = 0;
+}
+
 void writer_free(struct writer *w)
 {
     if (!w)
         return;
+    free_indexes(w);
     sqlite3_finalize(w->insert);
     sqlite3_finalize(w->update);
     sqlite3_finalize(w->put_metadata);
@@ -92,19 +163,131 @@ void writer_free(struct writer *w)
     free(w);
 }
 
+static int last_rowid(struct writer *w, int64_t *out, struct sp_err *err)
+{
+    sqlite3_stmt *s = NULL;
+    int rc;
+
+    if (store_prepare(w->st, &s, SQL_LAST_ROWID, err) != 0)
+        return -1;
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW)
+        *out = sqlite3_column_int64(s, 0); /* NULL (empty) reads as 0 */
+    else
+        store_fail(w->st, err, "counting the stored spans");
+    sqlite3_finalize(s);
+    return rc == SQLITE_ROW ? 0 : -1;
+}
+
+/* Saves the CREATE statements of the indexes of spans, then drops them
+ * (not while the schema is being read: that locks it). */
+static int bulk_start(struct writer *w, struct sp_err *err)
+{
+    sqlite3_stmt *s = NULL;
+    size_t i;
+    int rc;
+
+    if (store_prepare(w->st, &s, SQL_SPANS_INDEXES, err) != 0)
+        return -1;
+    w->is_bulk = 1;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        struct bulk_index *grown =
+            realloc(w->indexes, (w->n_indexes + 1) * sizeof(*w->indexes));
+
+        if (!grown)
+            break;
+        w->indexes = grown;
+        grown[w->n_indexes].name =
+            sqlite3_mprintf("%s", sqlite3_column_text(s, 0));
+        grown[w->n_indexes].create =
+            sqlite3_mprintf("%s", sqlite3_column_text(s, 1));
+        w->n_indexes++;
+        if (!grown[w->n_indexes - 1].name || !grown[w->n_indexes - 1].create)
+            break;
+    }
+    sqlite3_finalize(s);
+    if (rc != SQLITE_DONE)
+        return sp_err_set(err, SP_ENOMEM, "out of memory");
+    for (i = 0; i < w->n_indexes; i++) {
+        char *drop = sqlite3_mprintf("DROP INDEX \"%w\"", w->indexes[i].name);
+
+        rc = drop ? store_exec(w->st, drop, err)
+                  : sp_err_set(err, SP_ENOMEM, "out of memory");
+        sqlite3_free(drop);
+        if (rc != 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int resolve_duplicates(struct writer *w, struct sp_err *err)
+{
+    sqlite3_stmt *s = NULL;
+    int64_t dropped = -1;
+
+    if (store_exec(w->st, SQL_RESOLVE_DUPLICATES, err) != 0 ||
+        store_prepare(w->st, &s, SQL_COUNT_DROPPED, err) != 0)
+        return -1;
+    if (sqlite3_step(s) == SQLITE_ROW)
+        dropped = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    if (dropped < 0)
+        return store_fail(w->st, err, "resolving duplicate spans");
+    /* Each dropped row was counted as an insert; it replaced its key. */
+    w->counts.inserted -= (uint64_t)dropped;
+    w->counts.replaced += (uint64_t)dropped;
+    return store_exec(w->st, SQL_RESOLVED, err);
+}
+
+/* Builds the dropped indexes again, the unique key first. */
+static int bulk_finish(struct writer *w, struct sp_err *err)
+{
+    size_t i;
+
+    for (i = 0; i < w->n_indexes; i++) {
+        const char *create = w->indexes[i].create;
+        int rc = sqlite3_exec(w->st->db, create, NULL, NULL, NULL);
+
+        if ((rc & 0xff) == SQLITE_CONSTRAINT) { /* duplicate keys */
+            if (resolve_duplicates(w, err) != 0)
+                return -1;
+            rc = sqlite3_exec(w->st->db, create, NULL, NULL, NULL);
+        }
+        if (rc != SQLITE_OK)
+            return store_fail(w->st, err, "building the span indexes");
+    }
+    free_indexes(w);
+    return 0;
+}
+
+/* An empty store that no one else has open is loaded with a rollback
+ * journal (store_take_exclusive). */
 int writer_begin(struct writer *w, const char *path, const char *format,
                  struct sp_err *err)
 {
     sqlite3_stmt *s = w->log_import;
+    int64_t stored = 0;
 
     memset(&w->counts, 0, sizeof(w->counts));
-    if (store_begin(w->st, err) != 0)
+    free_indexes(w);
+    w->is_exclusive = 0;
+    if (last_rowid(w, &stored, err) != 0)
         return -1;
+    if (stored == 0) {
+        w->is_exclusive = store_take_exclusive(w->st, err);
+        if (w->is_exclusive < 0)
+            return -1;
+    }
+    w->bulk_after = stored > BULK_MIN_SPANS ? (uint64_t)stored : BULK_MIN_SPANS;
+    if (store_begin(w->st, err) != 0) {
+        writer_rollback(w);
+        return -1;
+    }
     sqlite3_bind_text(s, 1, path, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 2, format, -1, SQLITE_STATIC);
     sqlite3_bind_int64(s, 3, sp_time_now_ns());
     if (store_step_done(w->st, s, err, "recording the import") != 0) {
-        store_rollback(w->st);
+        writer_rollback(w);
         return -1;
     }
     w->seq = sqlite3_last_insert_rowid(w->st->db);
@@ -115,20 +298,34 @@ int writer_commit(struct writer *w, struct sp_err *err)
 {
     sqlite3_stmt *s = w->log_counts;
 
+    if (w->is_bulk && bulk_finish(w, err) != 0) {
+        writer_rollback(w);
+        return -1;
+    }
     sqlite3_bind_int64(s, 1, w->seq);
     sqlite3_bind_int64(s, 2, (sqlite3_int64)w->counts.inserted);
     sqlite3_bind_int64(s, 3, (sqlite3_int64)w->counts.replaced);
     if (store_step_done(w->st, s, err, "recording the import") != 0 ||
         store_commit(w->st, err) != 0) {
-        store_rollback(w->st);
+        writer_rollback(w);
         return -1;
+    }
+    if (w->is_exclusive) {
+        w->is_exclusive = 0;
+        return store_share(w->st, err);
     }
     return 0;
 }
 
 void writer_rollback(struct writer *w)
 {
+    struct sp_err ignored = {0};
+
     store_rollback(w->st);
+    free_indexes(w); /* the rollback brought the indexes back */
+    if (w->is_exclusive)
+        store_share(w->st, &ignored); /* the next store_open does it too */
+    w->is_exclusive = 0;
 }
 
 void writer_counts(const struct writer *w, struct writer_counts *out)
@@ -212,6 +409,8 @@ static int put_row(struct writer *w, const struct sp_span *sp,
     if (sqlite3_changes(db) == 1) {
         *rowid = sqlite3_last_insert_rowid(db);
         w->counts.inserted++;
+        if (!w->is_bulk && w->counts.inserted > w->bulk_after)
+            return bulk_start(w, err);
         return 0;
     }
     s = w->update;

@@ -16,13 +16,15 @@
     "\"q\"}],\"output\":[{\"role\":\"assistant\",\"content\":\"%s\"}]}"
 
 extern struct store *efx_store;    /* fixture.c's temp store */
-extern struct writer *efx_writer;  /* a transaction on it, never committed */
+extern struct writer *efx_writer;  /* a transaction on it (efx_commit) */
 extern struct sp_buf efx_captured; /* one "TRACE:SPAN|output" line per row */
 
 /* cmocka setup and teardown: *state is fixture.c's struct fx. */
 int efx_setup(void **state);
 int efx_teardown(void **state);
 
+/* Commits the spans put so far and begins the next transaction. */
+void efx_commit(void);
 /* Workspace 1, all of time, everything the store holds. */
 struct export_request efx_request(void);
 /* Exports req into efx_captured (emptied first); fails the test on error. */

@@ -83,6 +83,7 @@ static void assert_plan(const char *sql, const char *must_use, int may_sort)
     sqlite3_stmt *s;
     int found = 0;
 
+    efx_commit();
     snprintf(eqp, sizeof(eqp), "EXPLAIN QUERY PLAN %s", sql);
     assert_int_equal(sqlite3_prepare_v2(efx_store->db, eqp, -1, &s, NULL), 0);
     while (sqlite3_step(s) == SQLITE_ROW) {
