@@ -86,7 +86,7 @@ static int read_file(const char *path, char **text, struct stat *sb,
 
 int settings_load(struct settings *c, struct sp_err *err)
 {
-    struct stat sb;
+    struct stat sb = {0};
     const char *end = NULL;
     char *text = NULL;
     int rc;

@@ -223,8 +223,8 @@ int store_share(struct store *st, struct sp_err *err)
 {
     char mode[16] = "";
 
-    if (query_text(st, "PRAGMA journal_mode = WAL", mode, sizeof(mode),
-                   err) != 0)
+    if (query_text(st, "PRAGMA journal_mode = WAL", mode, sizeof(mode), err) !=
+        0)
         return -1;
     if (strcmp(mode, "wal") != 0)
         return sp_err_set(err, SP_ESTORE,

@@ -172,16 +172,16 @@ static int pick_reader(struct sp_input *in, enum import_format *f,
     }
     *f = detect(p, got);
     if (*f == IMPORT_AUTO)
-        return sp_err_set(err, SP_EFAIL,
-                          "%s: not a known dump format (tried "
-                          "latitude-ndjson, latitude-csv, latitude-pgdump, "
-                          "otlp%s); name one with --format",
-                          input_name(in),
-                          (*skip_blank(p, p + got) == '{' ||
-                           *skip_blank(p, p + got) == '[')
-                              ? ": JSON, but neither OTLP trace data nor "
-                                "one span object per line"
-                              : "");
+        return sp_err_set(
+            err, SP_EFAIL,
+            "%s: not a known dump format (tried "
+            "latitude-ndjson, latitude-csv, latitude-pgdump, "
+            "otlp%s); name one with --format",
+            input_name(in),
+            (*skip_blank(p, p + got) == '{' || *skip_blank(p, p + got) == '[')
+                ? ": JSON, but neither OTLP trace data nor "
+                  "one span object per line"
+                : "");
     return 0;
 }
 

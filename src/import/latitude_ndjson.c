@@ -9,6 +9,7 @@
 #include "import/import.h"
 #include "import/input.h"
 #include "import/latitude_row.h"
+#include "util/jsonarena.h"
 
 static const char *skip_ws(const char *p, const char *end)
 {
@@ -123,7 +124,7 @@ int read_latitude_ndjson(struct import_ctx *ctx, struct sp_err *err)
     char why[256];
     char *line;
     size_t len;
-    int rc, bad_metadata, failed = 0;
+    int rc, bad_metadata, is_bad, failed = 0;
 
     latitude_row_init(&row);
     while ((rc = input_line(ctx->in, &line, &len, err)) == 1) {
@@ -137,8 +138,11 @@ int read_latitude_ndjson(struct import_ctx *ctx, struct sp_err *err)
         }
         latitude_row_reset(&row);
         bad_metadata = 0;
-        if (parse_record(&row, line, line + len, &bad_metadata, why,
-                         sizeof(why)) != 0) {
+        sp_json_arena_begin(); /* the row copies what it keeps */
+        is_bad = parse_record(&row, line, line + len, &bad_metadata, why,
+                              sizeof(why)) != 0;
+        sp_json_arena_end();
+        if (is_bad) {
             if (import_bad(ctx, lineno, err, "%s", why) != 0) {
                 failed = 1;
                 break;

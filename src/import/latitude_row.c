@@ -99,9 +99,13 @@ static const char *const span_types[] = {
 
 #define NO_TEXT ((size_t)-1)
 
+#define FIRST_COL 32
+_Static_assert(C_COUNT < FIRST_COL, "next_col needs a slot per column");
+
 void latitude_row_init(struct latitude_row *r)
 {
     sp_buf_init(&r->text, 0);
+    memset(r->next_col, 0xff, sizeof(r->next_col));
     latitude_row_reset(r);
 }
 
@@ -119,16 +123,25 @@ void latitude_row_reset(struct latitude_row *r)
     for (i = 0; i < sizeof(r->offsets) / sizeof(r->offsets[0]); i++)
         r->offsets[i] = NO_TEXT;
     r->seen = 0;
+    r->prev_col = FIRST_COL;
 }
 
-static int find_column(const char *name)
+/* The column that came after the previous one last time is tried first:
+ * one comparison per member for a dump written in one column order. */
+static int find_column(struct latitude_row *r, const char *name)
 {
-    int i;
+    int col = r->next_col[r->prev_col];
 
-    for (i = 0; i < C_COUNT; i++)
-        if (strcmp(columns[i].name, name) == 0)
-            return i;
-    return -1;
+    if (col >= C_COUNT || strcmp(columns[col].name, name) != 0) {
+        for (col = 0; col < C_COUNT; col++)
+            if (strcmp(columns[col].name, name) == 0)
+                break;
+        if (col == C_COUNT)
+            return -1;
+        r->next_col[r->prev_col] = (unsigned char)col;
+    }
+    r->prev_col = (unsigned char)col;
+    return col;
 }
 
 /* Integers: optional '-', digits, nothing else; must fit int64. */
@@ -250,7 +263,7 @@ int latitude_row_set(struct latitude_row *r, const char *name,
                      const char *value, size_t len, int is_null, char *why,
                      size_t whylen)
 {
-    int col = find_column(name);
+    int col = find_column(r, name);
 
     if (col < 0)
         return 0; /* dumps.md: unknown members are ignored */

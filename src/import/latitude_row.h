@@ -15,6 +15,10 @@ struct latitude_row {
     struct sp_buf text; /* NUL-separated copies of string values */
     size_t offsets[32]; /* where each string column's copy starts */
     unsigned seen;      /* bit per required column: id, trace_id, ... */
+    /* Records name their columns in one order: next_col[c] is the column
+     * that followed column c last time (32: the first), 0xff unknown. */
+    unsigned char next_col[33];
+    unsigned char prev_col; /* of this record so far; 32 before the first */
 };
 
 void latitude_row_init(struct latitude_row *r);

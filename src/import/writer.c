@@ -105,7 +105,7 @@ struct writer {
     uint64_t bulk_after; /* inserts of this file that make it a bulk load */
     struct bulk_index {
         char *name, *create; /* sqlite3_malloc'd */
-    } *indexes;              /* n_indexes dropped indexes, while bulk */
+    } * indexes;             /* n_indexes dropped indexes, while bulk */
     size_t n_indexes;
     int is_bulk;      /* the indexes of spans are dropped until commit */
     int is_exclusive; /* the store is out of WAL mode for this file */

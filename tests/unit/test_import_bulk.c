@@ -52,11 +52,11 @@ static void put(struct writer *w, int64_t ws, unsigned n, const char *name,
 enum { KEY_A = 3, KEY_B = 7, KEY_C = 9, KEY_D = 11, KEY_P = 1000000 };
 
 struct load {
-    unsigned fillers;     /* spans of workspace 2 stored first */
-    int with_prior;       /* KEY_P stored first too, with metadata */
-    unsigned unique;      /* distinct spans of the file under test */
+    unsigned fillers;            /* spans of workspace 2 stored first */
+    int with_prior;              /* KEY_P stored first too, with metadata */
+    unsigned unique;             /* distinct spans of the file under test */
     struct writer_counts counts; /* of the file under test */
-    char indexes_midway[8]; /* indexes of spans after the unique spans */
+    char indexes_midway[8];      /* indexes of spans after the unique spans */
 };
 
 /* Stores the fillers (and P) in one file, then the file under test: its
@@ -185,8 +185,8 @@ static void same_as_row_by_row(struct fx *f, struct load *bulk)
     fx_teardown((void **)&g);
 }
 
-static void new_store_loads_in_bulk_like_row_by_row_duplicates_included(
-    void **state)
+static void
+new_store_loads_in_bulk_like_row_by_row_duplicates_included(void **state)
 {
     struct fx *f = *state;
     struct load l = {.unique = BULK_MIN + 50};
@@ -209,8 +209,8 @@ static void file_turning_bulk_midway_keeps_every_replacement(void **state)
     assert_int_equal(fx_count(f, "WHERE workspace_id = 2"), 5);
 }
 
-static void rolled_back_bulk_load_leaves_store_and_indexes_as_before(
-    void **state)
+static void
+rolled_back_bulk_load_leaves_store_and_indexes_as_before(void **state)
 {
     struct fx *f = *state;
     struct writer *w;

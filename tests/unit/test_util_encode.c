@@ -1,5 +1,5 @@
-/* tests/unit/test_util_encode.c: util/hex (hex, base64, uuid), jsonw and
- * sha256, one behaviour per test. Knows only those headers; no store. */
+/* tests/unit/test_util_encode.c: util/hex (hex, base64, uuid), jsonw,
+ * jsonarena and sha256, one behaviour per test. No store. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,7 +12,10 @@
 
 #include <cmocka.h>
 
+#include <cjson/cJSON.h>
+
 #include "util/hex.h"
+#include "util/jsonarena.h"
 #include "util/jsonw.h"
 #include "util/sha256.h"
 
@@ -400,6 +403,78 @@ static void sha256_file_names_a_missing_file(void **state)
                                  "its SHA-256: No such file or directory");
 }
 
+/* ---- jsonarena ---------------------------------------------------------- */
+
+/* A document of n members "kI": "vvv...", each value `width` long. */
+static char *wide_doc(int n, size_t width)
+{
+    size_t cap = (size_t)n * (width + 32) + 8, len = 1;
+    char *doc = malloc(cap);
+    int i;
+
+    assert_non_null(doc);
+    doc[0] = '{';
+    for (i = 0; i < n; i++) {
+        len += (size_t)snprintf(doc + len, cap - len, "%s\"k%d\":\"",
+                                i ? "," : "", i);
+        memset(doc + len, 'a' + i % 26, width);
+        len += width;
+        doc[len++] = '"';
+    }
+    doc[len++] = '}';
+    doc[len] = '\0';
+    return doc;
+}
+
+static void
+json_arena_parses_records_larger_than_a_chunk_one_after_another(void **state)
+{
+    char *big = wide_doc(300, 1000); /* ~300 KB of strings: several chunks */
+    int round;
+
+    (void)state;
+    for (round = 0; round < 3; round++) {
+        cJSON *doc;
+
+        sp_json_arena_begin();
+        doc = cJSON_Parse(round == 1 ? "{\"small\":[1,2,3]}" : big);
+        assert_non_null(doc);
+        if (round == 1) {
+            assert_int_equal(
+                cJSON_GetArraySize(cJSON_GetObjectItem(doc, "small")), 3);
+        } else {
+            const cJSON *last = cJSON_GetObjectItem(doc, "k299");
+
+            assert_non_null(last);
+            assert_int_equal(strlen(last->valuestring), 1000);
+            assert_int_equal(last->valuestring[999], 'a' + 299 % 26);
+        }
+        cJSON_Delete(doc);
+        sp_json_arena_end();
+    }
+    free(big);
+}
+
+static void
+json_values_made_outside_the_arena_live_on_and_free_as_usual(void **state)
+{
+    cJSON *outside, *inside;
+    char *text;
+
+    (void)state;
+    outside = cJSON_Parse("{\"kept\":\"across records\"}");
+    sp_json_arena_begin();
+    inside = cJSON_Parse("[1]");
+    cJSON_Delete(inside);
+    sp_json_arena_end();
+    sp_json_arena_begin(); /* takes back the arena, not `outside` */
+    sp_json_arena_end();
+    text = cJSON_PrintUnformatted(outside);
+    assert_string_equal(text, "{\"kept\":\"across records\"}");
+    cJSON_free(text);
+    cJSON_Delete(outside);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -435,6 +510,10 @@ int main(void)
         cmocka_unit_test(sha256_in_pieces_equals_sha256_in_one),
         cmocka_unit_test(sha256_file_hashes_the_whole_file),
         cmocka_unit_test(sha256_file_names_a_missing_file),
+        cmocka_unit_test(
+            json_arena_parses_records_larger_than_a_chunk_one_after_another),
+        cmocka_unit_test(
+            json_values_made_outside_the_arena_live_on_and_free_as_usual),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
