@@ -20,7 +20,7 @@ static const char SQL_ENRICH_DESCENDANTS[] =
     "WITH RECURSIVE"
     " walk(idx, trace_id, id) AS ("
     "  SELECT j.key, s.trace_id, s.id FROM json_each(?1) j"
-    "  JOIN spans s ON s.rowid = j.value"
+    "  CROSS JOIN spans s ON s.rowid = j.value"
     "  UNION"
     "  SELECT w.idx, c.trace_id, c.id FROM walk w JOIN spans c"
     "  ON c.trace_id = w.trace_id AND c.parent_id = w.id"
@@ -37,11 +37,13 @@ static const char SQL_ENRICH_DESCENDANTS[] =
     " FROM ranked r LEFT JOIN span_metadata m ON m.span_rowid = r.crow"
     " WHERE r.rn = 1";
 
-/* --rows completion: each row span is its own completion. */
+/* --rows completion: each row span is its own completion. CROSS JOIN
+ * keeps json_each outside: left to itself the planner walks the whole
+ * workspace by its index and probes the page (quadratic). */
 static const char SQL_ENRICH_SELF[] =
     "SELECT j.key, c.trace_id, c.id, c.tokens_prompt, c.tokens_cached,"
     " c.tokens_reasoning, c.tokens_completion, c.model, c.cost, m.doc"
-    " FROM json_each(?1) j JOIN spans c ON c.rowid = j.value"
+    " FROM json_each(?1) j CROSS JOIN spans c ON c.rowid = j.value"
     " LEFT JOIN span_metadata m ON m.span_rowid = c.rowid"
     " WHERE c.workspace_id = ?2";
 

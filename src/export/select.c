@@ -59,7 +59,7 @@ static const char SQL_PAGE_ROOTS[] = PAGE_COLUMNS
 
 static const char SQL_PAGE_SELECTED[] = PAGE_COLUMNS
     " FROM temp.export_selected k"
-    " JOIN spans s ON s.rowid = k.span_rowid"
+    " CROSS JOIN spans s ON s.rowid = k.span_rowid"
     " WHERE (k.started_at_ns, k.id, k.trace_id) < (?11, ?12, ?13)"
     " AND s.workspace_id = ?1 AND (?14 IS NULL OR s.document_uuid = "
     "?14)" PAGE_FILTERS
@@ -80,15 +80,17 @@ static const char SQL_FILL_EXCEPT[] =
     " FROM json_each(?1)";
 
 /* Selected row spans: by key, or every span of the conversations; only
- * row spans of the workspace count (?2 type, or roots when NULL). */
+ * row spans of the workspace count (?2 type, or roots when NULL). The
+ * unary + keeps the planner on the key or conversation index: a
+ * workspace index would read the whole workspace. */
 #define SELECTED_ROW_SPAN                                                      \
-    " s.workspace_id = ?3 AND ((?2 IS NOT NULL AND s.type = ?2)"               \
+    " +s.workspace_id = ?3 AND ((?2 IS NOT NULL AND s.type = ?2)"              \
     " OR (?2 IS NULL AND " IS_ROOT "))"
 
 static const char SQL_SELECT_KEYS[] =
     "INSERT OR IGNORE INTO temp.export_selected"
     " SELECT s.started_at_ns, s.id, s.trace_id, s.rowid FROM json_each(?1) j"
-    " JOIN spans s ON s.trace_id = substr(j.value, 1, 32)"
+    " CROSS JOIN spans s ON s.trace_id = substr(j.value, 1, 32)"
     " AND s.id = substr(j.value, 34, 16) WHERE" SELECTED_ROW_SPAN;
 
 static const char SQL_SELECT_CONVERSATIONS[] =
@@ -254,6 +256,11 @@ int64_t select_partial_count(const struct select *sel)
 const char *select_page_sql(const struct select *sel)
 {
     return sel->page_sql;
+}
+
+const char *select_resolve_sql(int by_conversation)
+{
+    return by_conversation ? SQL_SELECT_CONVERSATIONS : SQL_SELECT_KEYS;
 }
 
 static void copy_text(char *dst, size_t cap, const unsigned char *src)

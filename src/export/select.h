@@ -27,6 +27,9 @@ int select_next_page(struct select *sel, struct page *page, struct sp_err *err);
 
 /* The SQL of the page query this request uses, for EXPLAIN tests. */
 const char *select_page_sql(const struct select *sel);
+/* The SQL that resolves a PARTIAL selection to spans: by key (0) or by
+ * conversation (1); for EXPLAIN tests. */
+const char *select_resolve_sql(int by_conversation);
 
 /* The workspace an export defaults to: the only one in the store (1 when
  * the store is empty). Several: SP_EUSAGE listing them. */

@@ -94,6 +94,8 @@ static void assert_plan(const char *sql, const char *must_use, int may_sort)
         if (strncmp(d, "SCAN s ", 7) == 0 || strcmp(d, "SCAN s") == 0 ||
             strcmp(d, "SCAN c") == 0 || strcmp(d, "SCAN spans") == 0)
             fail_msg("full scan \"%s\" in:\n%s", d, sql);
+        if (strstr(d, "(workspace_id=?)")) /* an index read end to end */
+            fail_msg("reads the whole workspace \"%s\" in:\n%s", d, sql);
         if (strstr(d, must_use))
             found = 1;
     }
@@ -164,8 +166,25 @@ static void enrichment_walks_children_by_index(void **state)
     enrich_close(e);
     req.rows = ROWS_COMPLETION;
     assert_int_equal(enrich_open(&e, efx_store, &req, &err), 0);
-    assert_plan(enrich_sql(e), "INTEGER PRIMARY KEY", 0);
+    assert_plan(enrich_sql(e), "SEARCH c USING INTEGER PRIMARY KEY", 0);
     enrich_close(e);
+}
+
+/* A PARTIAL selection looks its keys up, never the workspace (§3). */
+static void partial_selection_looks_keys_up_by_index(void **state)
+{
+    struct export_request req = efx_request();
+    struct select *sel = NULL;
+    struct sp_err err = {0};
+
+    (void)state;
+    req.mode = EXPORT_PARTIAL; /* creates the temp tables */
+    req.keys_json = "[]";
+    assert_int_equal(select_open(&sel, efx_store, &req, &err), 0);
+    assert_plan(select_resolve_sql(0), "SEARCH s USING INDEX spans_key", 0);
+    assert_plan(select_resolve_sql(1),
+                "SEARCH s USING INDEX spans_conversation", 0);
+    select_close(sel);
 }
 
 /* ---- paging ----------------------------------------------------------- */
@@ -355,6 +374,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         T(every_page_query_uses_an_index_and_no_sort),
         T(enrichment_walks_children_by_index),
+        T(partial_selection_looks_keys_up_by_index),
         T(pages_through_a_tie_group_without_loss_or_repeat),
         T(exports_of_0_1_500_and_501_rows),
         T(latest_completion_by_started_at_then_id_is_chosen),
