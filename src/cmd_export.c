@@ -370,6 +370,25 @@ static int run_async(struct cli *cli, struct store *st, struct export_args *a,
     return rc;
 }
 
+/* Standard output takes only an export written at once; a job's file is
+ * renamed into place, which must not replace anything but a file. */
+static int check_target(const struct cli *cli, const struct export_args *a,
+                        int is_sync, struct sp_err *err)
+{
+    if (!a->output)
+        return 0;
+    if (strcmp(a->output, "-") != 0)
+        return export_check_target(a->output, cli->db_path, err);
+    if (is_sync)
+        return 0;
+    return sp_err_set(err, SP_EUSAGE,
+                      "-o - (standard output) takes only an export written "
+                      "at once (--only or --conversation, at most %d "
+                      "spans, no --notify); this one is an export job: "
+                      "give -o FILE",
+                      EXPORT_SYNC_MAX);
+}
+
 static int run_export(struct cli *cli, struct store *st, struct export_args *a,
                       struct plugin *plugin)
 {
@@ -388,6 +407,8 @@ static int run_export(struct cli *cli, struct store *st, struct export_args *a,
         return cli_fail(&err);
     if (cJSON_GetArraySize(a->notify) > 0)
         is_sync = 0; /* a notice needs an export record to tell about */
+    if (check_target(cli, a, is_sync, &err) != 0)
+        return cli_fail(&err);
     return is_sync ? run_sync(cli, st, a, &out) : run_async(cli, st, a, &out);
 }
 

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
@@ -293,6 +294,28 @@ int record_each(struct store *st, record_visit_fn fn, void *arg,
     return rc == SQLITE_DONE || rc == 0 ? 0 : -1;
 }
 
+/* The files of the records a prune removes: a ready export's file, when
+ * no later export was written to the same path and the file still has the
+ * size it was written with (it is not the user's own by now); the
+ * temporary files a failed or cancelled one left. Never a file that an
+ * export did not write. */
+static const char SQL_PRUNED_FILES[] =
+    "SELECT e.path, e.state = 'ready' AND e.bytes IS NOT NULL AND NOT EXISTS"
+    " (SELECT 1 FROM exports o WHERE o.path = e.path"
+    " AND o.created_at_ns > e.created_at_ns), e.bytes"
+    " FROM exports e WHERE e.created_at_ns < ?1"
+    " AND e.state IN ('ready', 'failed', 'cancelled') AND e.path <> ''";
+
+static void remove_file_of(const char *path, int owns_file, int64_t bytes)
+{
+    struct stat sb;
+
+    export_clean_temps(path);
+    if (owns_file && lstat(path, &sb) == 0 && S_ISREG(sb.st_mode) &&
+        sb.st_size == bytes)
+        unlink(path); /* a file already gone is fine */
+}
+
 int record_prune(struct store *st, int64_t before_ns, int64_t *n_pruned,
                  struct sp_err *err)
 {
@@ -302,25 +325,29 @@ int record_prune(struct store *st, int64_t before_ns, int64_t *n_pruned,
     *n_pruned = 0;
     if (store_begin(st, err) != 0)
         return -1;
-    if (store_prepare(
-            st, &s,
-            "DELETE FROM exports WHERE created_at_ns < ?1 AND state"
-            " IN ('ready', 'failed', 'cancelled') RETURNING uuid, path",
-            err) != 0)
+    if (store_prepare(st, &s, SQL_PRUNED_FILES, err) != 0)
         goto fail;
     sqlite3_bind_int64(s, 1, before_ns);
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        const char *path = (const char *)sqlite3_column_text(s, 1);
-
-        if (path && *path)
-            unlink(path); /* a file already gone is fine */
-        (*n_pruned)++;
-    }
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+        remove_file_of((const char *)sqlite3_column_text(s, 0),
+                       sqlite3_column_int(s, 1), sqlite3_column_int64(s, 2));
     if (rc != SQLITE_DONE)
         store_fail(st, err, "pruning exports");
     sqlite3_finalize(s);
-    if (rc != SQLITE_DONE ||
-        store_exec(st,
+    if (rc != SQLITE_DONE || store_prepare(st, &s,
+                                           "DELETE FROM exports WHERE"
+                                           " created_at_ns < ?1 AND state IN"
+                                           " ('ready', 'failed', 'cancelled')",
+                                           err) != 0)
+        goto fail;
+    sqlite3_bind_int64(s, 1, before_ns);
+    if (store_step_done(st, s, err, "pruning exports") != 0) {
+        sqlite3_finalize(s);
+        goto fail;
+    }
+    *n_pruned = sqlite3_changes(st->db);
+    sqlite3_finalize(s);
+    if (store_exec(st,
                    "DELETE FROM jobs WHERE kind = 'export' AND ref NOT IN"
                    " (SELECT uuid FROM exports)",
                    err) != 0)

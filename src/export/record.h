@@ -59,7 +59,8 @@ int record_each(struct store *st, record_visit_fn fn, void *arg,
                 struct sp_err *err);
 
 /* Deletes finished records (ready, failed, cancelled) created before
- * before_ns, and their files; *n_pruned counts them. */
+ * before_ns, with the files they wrote and still own (see record.c);
+ * *n_pruned counts them. */
 int record_prune(struct store *st, int64_t before_ns, int64_t *n_pruned,
                  struct sp_err *err);
 

@@ -60,13 +60,19 @@ static int add_lower(cJSON *list, const char *v, size_t len)
 /* TRACE_ID:SPAN_ID: 32 hex, a colon, 16 hex. */
 static int add_key(cJSON *list, const char *v, size_t len, struct sp_err *err)
 {
-    if (len != 49 || v[32] != ':' || !sp_hex_is_valid(v, 32) ||
-        !sp_hex_is_valid(v + 33, 16))
-        return sp_err_set(err, SP_EUSAGE,
-                          "\"%.*s\" is not a span key TRACE_ID:SPAN_ID (32 "
-                          "and 16 hex digits)",
-                          (int)(len > 60 ? 60 : len), v);
-    return add_lower(list, v, len);
+    char shown[61];
+    size_t i;
+
+    if (len == 49 && v[32] == ':' && sp_hex_is_valid(v, 32) &&
+        sp_hex_is_valid(v + 33, 16))
+        return add_lower(list, v, len);
+    for (i = 0; i < len && i < sizeof(shown) - 1; i++) /* never raw bytes */
+        shown[i] = v[i] >= 0x20 && v[i] < 0x7f ? v[i] : '?';
+    shown[i] = '\0';
+    return sp_err_set(err, SP_EUSAGE,
+                      "\"%s\" is not a span key TRACE_ID:SPAN_ID (32 and 16 "
+                      "hex digits)",
+                      shown);
 }
 
 static int add_uuid(cJSON *list, const char *opt, const char *v,
@@ -206,11 +212,19 @@ int export_args_add(struct export_args *a, int code, const char *v,
     case 'T':
         return parse_time("--to", v, SP_TIME_END_OF_DAY, &a->req.to_ns, err);
     case 'a': a->all = 1; return 0;
-    case 'x': return add_key(a->except_keys, v, strlen(v), err);
-    case 'X': return request_read_key_file(v, a->except_keys, err);
-    case 'y': return add_key(a->only_keys, v, strlen(v), err);
-    case 'Y': return request_read_key_file(v, a->only_keys, err);
-    case 'C': return add_uuid(a->conversations, "--conversation", v, err);
+    case 'x':
+        a->has_except = 1;
+        return add_key(a->except_keys, v, strlen(v), err);
+    case 'X':
+        a->has_except = 1;
+        return request_read_key_file(v, a->except_keys, err);
+    case 'y': a->has_only = 1; return add_key(a->only_keys, v, strlen(v), err);
+    case 'Y':
+        a->has_only = 1;
+        return request_read_key_file(v, a->only_keys, err);
+    case 'C':
+        a->has_only = 1;
+        return add_uuid(a->conversations, "--conversation", v, err);
     case 'r': return set_rows(a, v, err);
     case 'f': a->format = v; return 0;
     case 'O': return add_option(a, v, err);
@@ -254,6 +268,8 @@ int request_read_key_file(const char *path, cJSON *list, struct sp_err *err)
             rc = -1;
         }
     }
+    if (rc == 0 && ferror(fp))
+        rc = sp_err_set(err, SP_EUSAGE, "%s: %s", path, strerror(errno));
     free(line);
     fclose(fp);
     return rc;
@@ -269,29 +285,26 @@ static const char *print_list(struct export_args *a, int slot, cJSON *list)
 
 int export_args_finish(struct export_args *a, struct sp_err *err)
 {
-    int n_except = cJSON_GetArraySize(a->except_keys);
-    int n_only = cJSON_GetArraySize(a->only_keys);
-    int n_conv = cJSON_GetArraySize(a->conversations);
-
-    if (n_except && (n_only || n_conv))
+    if (a->has_except && a->has_only)
         return sp_err_set(err, SP_EUSAGE,
                           "--except cannot be combined with --only or "
                           "--conversation");
-    if (a->all && (n_except || n_only || n_conv))
+    if (a->all && (a->has_except || a->has_only))
         return sp_err_set(err, SP_EUSAGE,
                           "--all cannot be combined with --except, --only "
                           "or --conversation");
     if (a->req.from_ns > a->req.to_ns)
         return sp_err_set(err, SP_EUSAGE, "--from is after --to");
-    a->req.mode = n_except           ? EXPORT_ALL_EXCEPT
-                  : n_only || n_conv ? EXPORT_PARTIAL
-                                     : EXPORT_ALL;
+    /* An --only-file with no key selects nothing, not everything. */
+    a->req.mode = a->has_except ? EXPORT_ALL_EXCEPT
+                  : a->has_only ? EXPORT_PARTIAL
+                                : EXPORT_ALL;
     a->req.document_uuid = a->document;
     a->req.commits_json = print_list(a, 0, a->commits);
     a->req.experiments_json = print_list(a, 1, a->experiments);
     a->req.test_deployments_json = print_list(a, 2, a->test_deployments);
     a->req.keys_json =
-        print_list(a, 3, n_except ? a->except_keys : a->only_keys);
+        print_list(a, 3, a->has_except ? a->except_keys : a->only_keys);
     a->req.conversations_json = print_list(a, 4, a->conversations);
     return 0;
 }

@@ -18,6 +18,7 @@ struct export_args {
     const char *output; /* -o PATH, or NULL */
     int wait;
     int all;
+    int has_except, has_only; /* --except*, --only* or --conversation given */
     struct sp_option options[REQUEST_MAX_OPTIONS];
     size_t n_options;
     /* Lists as they are collected; finish prints them into the request. */

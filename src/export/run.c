@@ -256,8 +256,68 @@ int export_to_temp(struct store *st, const struct export_request *req,
     return rc;
 }
 
+static int same_file(const struct stat *a, const char *path, const char *suffix)
+{
+    char name[4096];
+    struct stat b;
+
+    snprintf(name, sizeof(name), "%s%s", path, suffix);
+    return stat(name, &b) == 0 && a->st_dev == b.st_dev &&
+           a->st_ino == b.st_ino;
+}
+
+int export_check_target(const char *path, const char *store_path,
+                        struct sp_err *err)
+{
+    static const char *const store_files[] = {"", "-wal", "-shm", "-journal"};
+    const char *slash = strrchr(path, '/');
+    struct stat sb;
+    size_t i;
+
+    if (!*path || (slash && !slash[1]))
+        return sp_err_set(err, SP_EUSAGE,
+                          "-o \"%s\" names no file; give a file name", path);
+    if (stat(path, &sb) != 0) {
+        char *dir = slash ? strndup(path, (size_t)(slash - path)) : NULL;
+        int dir_ok =
+            !slash ||
+            (dir && (!*dir || (stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode))));
+
+        free(dir);
+        if (dir_ok)
+            return 0;
+        return sp_err_set(err, SP_EUSAGE,
+                          "%s: its directory does not exist; create it "
+                          "first",
+                          path);
+    }
+    if (!S_ISREG(sb.st_mode))
+        return sp_err_set(err, SP_EUSAGE,
+                          "%s is %s, not a file; an export is written to a "
+                          "temporary file and renamed over its name: give a "
+                          "file path, or -o - for standard output",
+                          path,
+                          S_ISDIR(sb.st_mode)    ? "a directory"
+                          : S_ISFIFO(sb.st_mode) ? "a FIFO"
+                          : S_ISCHR(sb.st_mode) || S_ISBLK(sb.st_mode)
+                              ? "a device"
+                              : "not a regular file");
+    for (i = 0; store_path && i < sizeof(store_files) / sizeof(*store_files);
+         i++)
+        if (same_file(&sb, store_path, store_files[i]))
+            return sp_err_set(err, SP_EUSAGE,
+                              "%s is the store's own file; give the export "
+                              "another name",
+                              path);
+    return 0;
+}
+
 int export_place(const char *tmp, const char *path, struct sp_err *err)
 {
+    if (export_check_target(path, NULL, err) != 0) {
+        err->kind = SP_EFAIL; /* it changed since the export was asked */
+        return -1;
+    }
     if (rename(tmp, path) != 0)
         return sp_err_set(err, SP_EFAIL, "%s: cannot rename %s into place: %s",
                           path, tmp, strerror(errno));

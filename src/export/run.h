@@ -48,6 +48,13 @@ int export_to_temp(struct store *st, const struct export_request *req,
                    char **tmp, struct sp_err *err);
 int export_place(const char *tmp, const char *path, struct sp_err *err);
 
+/* Whether path can take an export file: its directory exists, and it is
+ * absent or a regular file that is not the store (store_path, or one of
+ * its -wal, -shm, -journal files). A rename would replace a device, a
+ * FIFO or the store itself without a word. SP_EUSAGE when not. */
+int export_check_target(const char *path, const char *store_path,
+                        struct sp_err *err);
+
 /* Removes temporary files a crashed run left beside path. */
 void export_clean_temps(const char *path);
 

@@ -144,4 +144,40 @@ expect_exit 0 "--workspace picks one" \
     sp export --all --workspace 1 --wait -o "$T/ws1.csv"
 expect_same "$top_srcdir/tests/golden/sample-all.csv" "$T/ws1.csv" \
     "workspace 1 alone"
+# -o never replaces what is not a file, nor the store; standard output
+# takes only an export written at once; a key file with no key selects
+# nothing.
+K=$(head -1 "$T/prompts")
+mkfifo "$T/fifo"
+for target in "$DB:the store's own" "$DB-wal:the store's own" \
+    "/dev/null:is a device" "$T/fifo:is a FIFO" "$T:is a directory" \
+    "$T/missing/x.csv:does not exist" ":names no file"; do
+    expect_exit 2 "-o '${target%%:*}' is refused" \
+        sp export --workspace 1 --only "$K" -o "${target%%:*}"
+    expect_grep "${target#*:}" "$T/stderr" "-o '${target%%:*}': ${target#*:}"
+done
+expect_exit 2 "-o '$T' for an export job is refused before it is queued" \
+    sp export --workspace 1 --all -o "$T"
+expect_eq 0 "$(q "SELECT count(*) FROM exports WHERE path = '$T'")" \
+    "no export record for a refused target"
+[ -p "$T/fifo" ] || fail "the FIFO was replaced"
+ok "the FIFO is still a FIFO"
+expect_eq ok "$(q 'PRAGMA integrity_check')" "the store is still a store"
+expect_exit 2 "-o - for an export job is refused" sp export --workspace 1 --all --wait -o -
+expect_grep "standard output" "$T/stderr" "the refusal says why"
+[ ! -e ./- ] && [ ! -e "$T/-" ] || fail "a file named - was written"
+ok "no file named -"
+: >"$T/empty.keys"
+printf '# nothing here\n\n' >"$T/comments.keys"
+for f in empty comments; do
+    expect_exit 0 "an --only-file with no key ($f)" \
+        sp export --workspace 1 --only-file "$T/$f.keys"
+    expect_eq "input,output,span_id,trace_id,tokens_prompt,tokens_cached,tokens_reasoning,tokens_completion,model,cost (\$)" \
+        "$(cat "$T/stdout")" "no key selects nothing: the header alone ($f)"
+done
+expect_exit 2 "a directory as --only-file is refused" sp export --workspace 1 --only-file "$T"
+printf '\001\377\376\n' >"$T/binary.keys"
+expect_exit 2 "a binary key file is refused" sp export --workspace 1 --only-file "$T/binary.keys"
+expect_grep '"???" is not a span key' "$T/stderr" \
+    "the refusal shows no raw bytes"
 done_testing

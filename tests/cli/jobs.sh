@@ -9,10 +9,14 @@ sp import "$top_srcdir/data/sample.ndjson" 2>/dev/null
 integrity() { expect_eq ok "$(q 'PRAGMA integrity_check')" "$1"; }
 state() { q "SELECT state FROM exports WHERE uuid = '$1'"; }
 
-# A job that fails three times ends failed, with its error.
-expect_exit 0 "an export to a directory that does not exist is queued" \
+# A job that fails three times ends failed, with its error: its
+# directory is removed after the export is requested (a missing one is
+# refused at once).
+mkdir -p "$T/no/such/dir"
+expect_exit 0 "an export to a directory that is removed later is queued" \
     sp export --all -o "$T/no/such/dir/x.csv"
 bad=$(cat "$T/stdout")
+rmdir "$T/no/such/dir"
 expect_exit 0 "a worker drains it through its retries" sp worker --drain
 expect_grep "will be retried (attempt 1 of 3)" "$T/stderr" \
     "the worker reports the retry"
@@ -26,8 +30,10 @@ gap=$(q "SELECT 1 FROM jobs WHERE ref = '$bad'")
 expect_eq 1 "$gap" "the failed job stays in the queue for inspection"
 
 # Backoff: after a failure the job is due 1x the base later, then 2x.
-expect_exit 0 "another failing export" sp export --all -o "$T/no/y.csv"
+mkdir "$T/gone"
+expect_exit 0 "another failing export" sp export --all -o "$T/gone/y.csv"
 b2=$(cat "$T/stdout")
+rmdir "$T/gone"
 t0=$(date +%s%N)
 sp worker --once 2>/dev/null
 due=$(q "SELECT run_after_ns FROM jobs WHERE ref = '$b2'")
@@ -104,6 +110,31 @@ expect_grep "pruned 2 exports" "$T/stdout" "prune counts what it removed"
     fail "prune removed the wrong files"
 ok "prune removes old files and keeps new ones"
 expect_exit 2 "a bad duration" sp exports prune --older-than soon
+
+# Prune removes only files an export wrote and still owns: not the user's
+# file behind a cancelled export, not a path a later export wrote again,
+# not a file changed since.
+echo precious >"$T/mine.csv"
+expect_exit 0 "an export to a user's file, queued" sp export --all -o "$T/mine.csv"
+expect_exit 0 "and cancelled" sp exports cancel "$(cat "$T/stdout")"
+expect_exit 0 "a first export to a path" sp export --all --wait -o "$T/again.csv"
+expect_exit 0 "a second export to the same path, the same bytes" \
+    sp export --all --wait -o "$T/again.csv"
+expect_exit 0 "an export whose file the user then changes" \
+    sp export --all --wait -o "$T/changed.csv"
+echo "my notes" >>"$T/changed.csv"
+q "UPDATE exports SET created_at_ns = created_at_ns - 86400000000000 * 40
+   WHERE path LIKE '%mine.csv' OR path LIKE '%changed.csv'
+   OR uuid = (SELECT uuid FROM exports WHERE path LIKE '%again.csv'
+   ORDER BY created_at_ns LIMIT 1)"
+expect_exit 0 "prune of the three" sp exports prune --older-than 30d
+expect_grep "pruned 3 exports" "$T/stdout" "prune counts the three records"
+expect_eq precious "$(cat "$T/mine.csv")" \
+    "a cancelled export's target, the user's file, is kept"
+expect_same "$top_srcdir/tests/golden/sample-all.csv" "$T/again.csv" \
+    "a path written again by a later export keeps the later file"
+[ -e "$T/changed.csv" ] || fail "a file changed since its export was removed"
+ok "a file changed since its export is kept"
 
 # A worker killed with SIGKILL mid-export: another completes the job,
 # and the file is byte-identical to an uninterrupted run.
