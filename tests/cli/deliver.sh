@@ -143,9 +143,11 @@ q "UPDATE jobs SET state = 'cancelled' WHERE kind = 'delivery' AND state = 'queu
 
 # A failed export notifies with its error.
 : >"$T/mail.jsonl"
+mkdir "$T/nope" # removed before the worker runs: the export fails
 expect_exit 0 "a failing export with a notification" \
     sp export --all --notify smtp:analyst@example.org -o "$T/nope/x.csv"
 f=$(cat "$T/stdout")
+rmdir "$T/nope"
 sp worker --drain 2>/dev/null
 expect_eq failed "$(q "SELECT state FROM exports WHERE uuid = '$f'")" \
     "the export failed"
