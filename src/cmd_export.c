@@ -3,6 +3,7 @@
  * request and the export runner; nothing of SQL or file formats. */
 #include <getopt.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -304,23 +305,87 @@ static void log_line(void *arg, const char *line)
 }
 
 /* --wait: this process runs the job now, as a worker would. */
-static int run_waiting(struct cli *cli, struct store *st, const char *uuid)
+static volatile sig_atomic_t wait_interrupted;
+
+static void on_interrupt(int sig)
+{
+    (void)sig;
+    wait_interrupted = 1;
+}
+
+/* A signal ignored by whoever started us (the shell does so for SIGINT of
+ * a background command) stays ignored. */
+static void catch_unless_ignored(int sig, const struct sigaction *sa,
+                                 struct sigaction *old)
+{
+    sigaction(sig, NULL, old);
+    if (old->sa_handler != SIG_IGN)
+        sigaction(sig, sa, NULL);
+}
+
+/* An export interrupted before it was ready is cancelled; one that got
+ * there first stays as it is (its notices go out with the next worker). */
+static int cancel_unfinished(struct store *st, const char *uuid,
+                             struct sp_err *err)
 {
     struct export_record rec;
+    int is_done;
+
+    if (record_load(st, uuid, &rec, err) != 0)
+        return -1;
+    is_done = !strcmp(rec.state, "ready") || !strcmp(rec.state, "failed");
+    record_free(&rec);
+    if (is_done)
+        return 0;
+    if (record_cancel(st, uuid, err) != 0)
+        return -1;
+    return sp_err_set(err, SP_EFAIL,
+                      "export %s cancelled: interrupted; `spanport exports "
+                      "retry %s` queues it again",
+                      uuid, uuid);
+}
+
+/* Runs the export's job here. Ctrl-C or SIGTERM stops it at the next page
+ * and cancels it: the person who asked for it called it off, so no worker
+ * may finish it later. */
+static int run_job_here(struct cli *cli, struct store *st, const char *uuid,
+                        struct sp_err *err)
+{
+    struct sigaction sa, old_int, old_term;
     struct worker w;
-    struct sp_err err = {0};
-    int ran = 0, rc = 0;
+    int ran = 0, rc;
 
     worker_init(&w);
     w.log = log_line;
     w.log_arg = cli;
+    w.stop = &wait_interrupted;
     if (cli_progress_on(cli))
         w.progress = wait_progress;
-    if (worker_step(st, &w, uuid, &ran, &err) != 0 ||
-        deliver_now(st, &w, uuid, &err) != 0)
-        return cli_fail(&err);
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_interrupt;
+    sigemptyset(&sa.sa_mask);
+    catch_unless_ignored(SIGINT, &sa, &old_int);
+    catch_unless_ignored(SIGTERM, &sa, &old_term);
+    rc = worker_step(st, &w, uuid, &ran, err);
+    if (rc == 0 && !wait_interrupted)
+        rc = deliver_now(st, &w, uuid, err);
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
     if (cli_progress_on(cli))
         fputc('\n', stderr);
+    if (rc == 0 && wait_interrupted)
+        return cancel_unfinished(st, uuid, err);
+    return rc;
+}
+
+static int run_waiting(struct cli *cli, struct store *st, const char *uuid)
+{
+    struct export_record rec;
+    struct sp_err err = {0};
+    int rc = 0;
+
+    if (run_job_here(cli, st, uuid, &err) != 0)
+        return cli_fail(&err);
     if (record_load(st, uuid, &rec, &err) != 0)
         return cli_fail(&err);
     if (strcmp(rec.state, "ready") != 0) {

@@ -123,6 +123,18 @@ static int do_show(struct cli *cli, struct store *st, const char *uuid)
     return 0;
 }
 
+static int requeue(struct store *st, const char *uuid, struct sp_err *err)
+{
+    if (store_begin(st, err) != 0)
+        return -1;
+    if (jobs_requeue(st, "export", uuid, err) != 0 ||
+        record_mark_state(st, uuid, "queued", err) != 0) {
+        store_rollback(st);
+        return -1;
+    }
+    return store_commit(st, err);
+}
+
 /* cancel and retry: a state change of the record and its job together. */
 static int change(struct cli *cli, struct store *st, const char *uuid,
                   int retry)
@@ -141,12 +153,7 @@ static int change(struct cli *cli, struct store *st, const char *uuid,
         record_free(&r);
         return cli_fail(&err);
     }
-    if (store_begin(st, &err) != 0 ||
-        (retry ? jobs_requeue(st, "export", r.uuid, &err)
-               : jobs_cancel(st, "export", r.uuid, &err)) != 0 ||
-        record_mark_state(st, r.uuid, retry ? "queued" : "cancelled", &err) ||
-        store_commit(st, &err) != 0) {
-        store_rollback(st);
+    if (retry ? requeue(st, r.uuid, &err) : record_cancel(st, r.uuid, &err)) {
         record_free(&r);
         return cli_fail(&err);
     }

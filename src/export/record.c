@@ -12,6 +12,7 @@
 #include <cjson/cJSON.h>
 
 #include "export/run.h"
+#include "jobs.h"
 #include "store.h"
 #include "util/time.h"
 
@@ -183,6 +184,18 @@ int record_mark_failed(struct store *st, const char *uuid, const char *error,
     sqlite3_bind_text(s, 3, error, -1, SQLITE_STATIC);
     sqlite3_bind_int64(s, 4, sp_time_now_ns());
     return step_once(st, s, "marking the export failed", err);
+}
+
+int record_cancel(struct store *st, const char *uuid, struct sp_err *err)
+{
+    if (store_begin(st, err) != 0)
+        return -1;
+    if (jobs_cancel(st, "export", uuid, err) != 0 ||
+        record_mark_state(st, uuid, "cancelled", err) != 0) {
+        store_rollback(st);
+        return -1;
+    }
+    return store_commit(st, err);
 }
 
 int record_mark_state(struct store *st, const char *uuid, const char *state,

@@ -44,6 +44,10 @@ int record_mark_ready(struct store *st, const char *uuid,
 /* final: failed for good; else queued again with the error kept. */
 int record_mark_failed(struct store *st, const char *uuid, const char *error,
                        int final, struct sp_err *err);
+/* Cancels a queued or running export: its record and its job together
+ * (a running attempt notices at its next lease renewal). */
+int record_cancel(struct store *st, const char *uuid, struct sp_err *err);
+
 int record_mark_state(struct store *st, const char *uuid, const char *state,
                       struct sp_err *err);
 

@@ -190,6 +190,35 @@ expect_exit 0 "a later worker finishes it" sp worker --drain
 expect_same "$T/ref.csv" "$T/stopped.csv" "the stopped export completes"
 expect_eq 1 "$(q "SELECT attempts FROM jobs WHERE ref = '$g'")" \
     "the released attempt did not count"
+# Ctrl-C or SIGTERM on `export --wait`: the export stops, its temporary
+# file goes, and it is cancelled, so that no worker finishes it later.
+# (SIGTERM here: a shell script's background command ignores SIGINT, and
+# spanport leaves an ignored signal ignored.)
+"$SPANPORT" export --all --wait -o "$T/aborted.csv" 2>"$T/abort.log" &
+a=$!
+i=0
+while ! ls "$T"/.aborted.csv.tmp-* >/dev/null 2>&1; do
+    i=$((i + 1))
+    [ $i -lt 2000 ] || fail "export --wait never started writing"
+    sleep 0.01
+done
+kill -TERM $a
+set +e
+wait $a
+got=$?
+set -e
+expect_eq 1 "$got" "an interrupted export --wait exits 1"
+expect_grep "cancelled: interrupted" "$T/abort.log" "it says it was cancelled"
+ab=$(q "SELECT uuid FROM exports WHERE path LIKE '%aborted.csv'")
+expect_eq "cancelled cancelled" "$(q "SELECT e.state || ' ' || j.state FROM
+    exports e JOIN jobs j ON j.ref = e.uuid WHERE e.uuid = '$ab'")" \
+    "the record and its job are cancelled"
+expect_eq 0 "$(ls "$T"/.aborted.csv.tmp-* 2>/dev/null | wc -l)" \
+    "no temporary file is left"
+expect_exit 0 "a worker afterwards" sp worker --drain
+[ ! -e "$T/aborted.csv" ] || fail "a worker finished the interrupted export"
+ok "no worker finishes an interrupted export"
+
 # The selection is fixed when the export is requested: spans imported
 # later do not leak into it.
 expect_exit 0 "an export before the late import" \
