@@ -168,22 +168,26 @@ static int load_delivery(struct store *st, const char *id, struct delivery *d,
     return rc == SQLITE_ROW && d->target ? 0 : -1;
 }
 
-/* "<base>/<file name>" when a download base URL is configured. */
+/* "<base>/<file name>" when a download base URL is configured, the name
+ * percent-encoded ("my file#2.csv" must not end the path at '#'). */
 static char *download_url(const struct settings *cfg, const char *path)
 {
     const char *base = settings_download_base_url(cfg);
-    const char *name = strrchr(path, '/');
+    const char *slash = strrchr(path, '/');
+    char *name, *url = NULL;
     size_t n;
-    char *url;
 
     if (!base || !*base)
         return strdup("");
-    name = name ? name + 1 : path;
+    name = sp_percent_encode(slash ? slash + 1 : path);
+    if (!name)
+        return NULL;
     n = strlen(base) + strlen(name) + 2;
     url = malloc(n);
     if (url)
         snprintf(url, n, "%s%s%s", base,
                  base[strlen(base) - 1] == '/' ? "" : "/", name);
+    free(name);
     return url;
 }
 

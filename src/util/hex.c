@@ -1,9 +1,11 @@
-/* util/hex.c: hex digits, base64 and UUID text, and random v4 UUIDs.
+/* util/hex.c: hex digits, base64, URL and UUID text, random v4 UUIDs.
  * Pure byte work plus one read of the system's randomness; no spans. */
 #include "util/hex.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 /* getrandom(2) came with glibc 2.25; configure may also say so. */
@@ -214,4 +216,29 @@ int sp_uuid_v4(char *out)
     }
     out[o] = '\0';
     return 0;
+}
+
+char *sp_percent_encode(const char *s)
+{
+    static const char digits[] = "0123456789ABCDEF";
+    size_t n = strlen(s);
+    char *out = malloc(3 * n + 1), *o = out;
+
+    if (!out)
+        return NULL;
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+
+        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+            (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
+            c == '~') {
+            *o++ = (char)c;
+        } else {
+            *o++ = '%';
+            *o++ = digits[c >> 4];
+            *o++ = digits[c & 15];
+        }
+    }
+    *o = '\0';
+    return out;
 }

@@ -28,6 +28,10 @@ long sp_base64_decode(const char *s, size_t len, unsigned char *out,
 void sp_base64_encode(const unsigned char *p, size_t n, char *out);
 
 /* 1 when s is a UUID in 8-4-4-4-12 hex form (any case). */
+/* s as one URL path segment (RFC 3986): every byte but the unreserved
+ * A-Z a-z 0-9 - . _ ~ as %XX. Returns a malloc'd string or NULL. */
+char *sp_percent_encode(const char *s);
+
 int sp_uuid_is_valid(const char *s, size_t len);
 
 /* A random version 4 UUID, lowercase, into out (37 bytes). Returns 0 or -1

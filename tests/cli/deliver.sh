@@ -46,13 +46,13 @@ sp import "$top_srcdir/data/sample.ndjson" 2>/dev/null
 # A ready export tells both targets.
 expect_exit 0 "an export with two notifications" \
     sp export --all --wait --notify smtp:analyst@example.org \
-    --notify "webhook:$H/ok" -o "$T/ready.csv"
+    --notify "webhook:$H/ok" -o "$T/ready #1 ü.csv"
 u=$(cat "$T/stdout")
 expect_grep "notify smtp:analyst@example.org for export $u: sent" \
     "$T/stderr" "the email was sent"
 expect_grep "notify webhook:$H/ok for export $u: sent" "$T/stderr" \
     "the webhook was sent"
-sha=$(sha256sum "$T/ready.csv" | cut -d' ' -f1)
+sha=$(sha256sum "$T/ready #1 ü.csv" | cut -d' ' -f1)
 "$SYS_PY" - "$T/mail.jsonl" "$u" "$sha" <<'PY' || fail "the email is wrong"
 import base64, email, json, sys
 from email import policy
@@ -67,10 +67,10 @@ for h in ("Date", "Message-ID", "From", "To", "MIME-Version"):
     assert m[h], h
 body = m.get_content()
 for want in (sys.argv[2], sys.argv[3], "13",
-             "https://files.example.org/exports/ready.csv"):
+             "https://files.example.org/exports/ready%20%231%20%C3%BC.csv"):
     assert want in body, (want, body)
 PY
-ok "the email has the envelope, headers, UUID, rows, SHA-256 and URL"
+ok "the email has the envelope, headers, UUID, rows, SHA-256 and URL (percent-encoded)"
 "$SYS_PY" - "$T/http.jsonl" "$u" "$SECRET" <<'PY' || fail "the webhook is wrong"
 import base64, hashlib, hmac, json, sys
 r = [json.loads(l) for l in open(sys.argv[1])][-1]

@@ -403,6 +403,19 @@ static void sha256_file_names_a_missing_file(void **state)
                                  "its SHA-256: No such file or directory");
 }
 
+static void percent_encoding_keeps_unreserved_and_escapes_the_rest(void **state)
+{
+    char *e;
+
+    (void)state;
+    e = sp_percent_encode("Az09-._~ #?/%\xc3\xbc");
+    assert_string_equal(e, "Az09-._~%20%23%3F%2F%25%C3%BC");
+    free(e);
+    e = sp_percent_encode("");
+    assert_string_equal(e, "");
+    free(e);
+}
+
 /* ---- jsonarena ---------------------------------------------------------- */
 
 /* A document of n members "kI": "vvv...", each value `width` long. */
@@ -510,6 +523,8 @@ int main(void)
         cmocka_unit_test(sha256_in_pieces_equals_sha256_in_one),
         cmocka_unit_test(sha256_file_hashes_the_whole_file),
         cmocka_unit_test(sha256_file_names_a_missing_file),
+        cmocka_unit_test(
+            percent_encoding_keeps_unreserved_and_escapes_the_rest),
         cmocka_unit_test(
             json_arena_parses_records_larger_than_a_chunk_one_after_another),
         cmocka_unit_test(
