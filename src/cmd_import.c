@@ -1,8 +1,11 @@
 /* cmd_import.c: `spanport import`: options, one import per file, the
  * summary (text or --json) and the exit code of cli.md. */
+#include <errno.h>
 #include <getopt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <cjson/cJSON.h>
 
@@ -30,6 +33,30 @@ struct refusal {
     char *file;
     char *reason;
 };
+
+/* The object store's tree starts at workspaces/: a directory without it
+ * (one level too deep or too shallow) would give no span its metadata. */
+static int check_metadata_dir(const char *dir)
+{
+    char sub[4096];
+    struct stat sb;
+
+    if (!dir)
+        return 0;
+    if (stat(dir, &sb) != 0)
+        return cli_usage("import", "--metadata-dir %s: %s", dir,
+                         strerror(errno));
+    if (!S_ISDIR(sb.st_mode))
+        return cli_usage("import", "--metadata-dir %s is not a directory", dir);
+    snprintf(sub, sizeof(sub), "%s/workspaces", dir);
+    if (stat(sub, &sb) != 0 || !S_ISDIR(sb.st_mode))
+        return cli_usage("import",
+                         "--metadata-dir %s holds no workspaces/ directory; "
+                         "give the directory that holds workspaces/ (the "
+                         "bucket's root)",
+                         dir);
+    return 0;
+}
 
 static int parse_options(int argc, char **argv, struct import_opts *o)
 {
@@ -64,7 +91,7 @@ static int parse_options(int argc, char **argv, struct import_opts *o)
     }
     if (optind >= argc)
         return cli_usage("import", "no dump file given");
-    return 0;
+    return check_metadata_dir(o->metadata_dir);
 }
 
 static void print_summary(const struct cli *cli, const struct import_summary *s,

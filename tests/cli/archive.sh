@@ -141,10 +141,20 @@ expect_exit 0 "a broken document is a warning" \
 expect_grep "warning: metadata $victim: gzip data is truncated; the span is kept without metadata" \
     "$T/stderr" "a truncated gzip document is reported with its path"
 
-expect_exit 1 "a --metadata-dir that does not exist refuses the file" \
+expect_exit 2 "a --metadata-dir that does not exist is a usage error" \
     sp --db "$T/nodir.db" import --metadata-dir "$T/nope" "$A/spans.csv"
 expect_grep "metadata-dir $T/nope: No such file or directory" "$T/stderr" \
     "the missing directory is named"
+expect_exit 2 "so it is for an NDJSON dump, which never reads it" \
+    sp --db "$T/nodir.db" import --metadata-dir "$T/nope" \
+    "$top_srcdir/data/sample.ndjson"
+expect_exit 2 "a --metadata-dir without workspaces/ is refused" \
+    sp --db "$T/nodir.db" import --metadata-dir "$A/metadata/workspaces" \
+    "$A/spans.csv"
+expect_grep "holds no workspaces/ directory" "$T/stderr" \
+    "the refusal says what the directory must hold"
+expect_exit 2 "a file as --metadata-dir is refused" \
+    sp --db "$T/nodir.db" import --metadata-dir "$A/spans.csv" "$A/spans.csv"
 
 # ---- truncated and foreign files
 expect_exit 0 "a CSV cut inside a quoted field imports what is whole" \
