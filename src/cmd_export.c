@@ -76,7 +76,7 @@ static int parse_args(int argc, char **argv, struct export_args *a)
     int c;
 
     optind = 0;
-    while ((c = getopt_long(argc, argv, "+o:", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+ho:", longopts, NULL)) != -1) {
         if (c == 'h') {
             fputs(EXPORT_HELP, stdout);
             exit(0);

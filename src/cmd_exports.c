@@ -219,8 +219,9 @@ static int dispatch(struct cli *cli, struct store *st, int argc, char **argv)
 {
     const char *verb = argv[1];
 
-    if (!strcmp(verb, "list") && argc == 2)
-        return do_list(cli, st);
+    if (!strcmp(verb, "list"))
+        return argc == 2 ? do_list(cli, st)
+                         : cli_usage("exports", "list takes no argument");
     if (!strcmp(verb, "prune"))
         return do_prune(cli, st, argc - 2, argv + 2);
     if (argc != 3)
@@ -237,12 +238,17 @@ static int dispatch(struct cli *cli, struct store *st, int argc, char **argv)
 int cmd_exports(struct cli *cli, int argc, char **argv)
 {
     struct store *st = NULL;
-    int rc;
+    int rc, i;
 
-    if (argc < 2 || !strcmp(argv[1], "--help")) {
-        fputs(EXPORTS_HELP, argc < 2 ? stderr : stdout);
-        return argc < 2 ? 2 : 0;
+    if (argc < 2) {
+        fputs(EXPORTS_HELP, stderr);
+        return 2;
     }
+    for (i = 1; i < argc; i++) /* `exports --help`, `exports list -h` */
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            fputs(EXPORTS_HELP, stdout);
+            return 0;
+        }
     if ((rc = cli_open_store(cli, &st, 0)) != 0)
         return rc;
     rc = dispatch(cli, st, argc, argv);

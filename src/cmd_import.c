@@ -72,7 +72,7 @@ static int parse_options(int argc, char **argv, struct import_opts *o)
     int c;
 
     optind = 0;
-    while ((c = getopt_long(argc, argv, "+", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
         switch (c) {
         case 'f':
             if (import_format_parse(optarg, &o->format) != 0)

@@ -177,7 +177,8 @@ int cmd_plugins(struct cli *cli, int argc, char **argv)
     struct plugin_listing l = {.json = cli->json};
 
     if (argc < 2 || strcmp(argv[1], "list") != 0 || argc > 2) {
-        if (argc > 1 && strcmp(argv[1], "--help") == 0) {
+        if (argc > 1 && (strcmp(argv[argc - 1], "--help") == 0 ||
+                         strcmp(argv[argc - 1], "-h") == 0)) {
             puts("usage: spanport plugins list\n\nEvery plugin in the "
                  "plugin path ($SPANPORT_PLUGIN_PATH, then the installed\n"
                  "directory), its kind and version, and why any candidate "

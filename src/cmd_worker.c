@@ -59,15 +59,16 @@ static int parse(int argc, char **argv, struct worker_opts *o)
 
     o->poll_s = 2;
     optind = 0;
-    while ((c = getopt_long(argc, argv, "+", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
         if (c == '1') {
             o->once = 1;
         } else if (c == 'd') {
             o->drain = 1;
         } else if (c == 'p') {
             o->poll_s = strtod(optarg, &end);
-            if (*end || o->poll_s <= 0 || o->poll_s > 3600)
-                return cli_usage("worker", "--poll takes seconds (0-3600)");
+            if (*end || !(o->poll_s > 0) || o->poll_s > 3600)
+                return cli_usage("worker", "--poll takes seconds, more than "
+                                           "0 and at most 3600");
         } else if (c == 'h') {
             puts("usage: spanport worker [--once] [--drain] [--poll "
                  "SECONDS]\n\nRuns queued export jobs. --once: at most one "

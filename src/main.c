@@ -43,21 +43,65 @@ static void usage(FILE *fp)
           fp);
 }
 
+/* --db PATH, --db=PATH, --quiet, --json at argv[i]: how many words it
+ * took (0: none of them); -2 after a usage message. */
+static int take_global(struct cli *cli, int argc, char **argv, int i)
+{
+    if (strcmp(argv[i], "--db") == 0) {
+        if (i + 1 >= argc) {
+            cli_usage(NULL, "--db needs the store's PATH");
+            return -2;
+        }
+        cli->db_path = argv[i + 1];
+        return 2;
+    }
+    if (strncmp(argv[i], "--db=", 5) == 0)
+        cli->db_path = argv[i] + 5;
+    else if (strcmp(argv[i], "--quiet") == 0)
+        cli->quiet = 1;
+    else if (strcmp(argv[i], "--json") == 0)
+        cli->json = 1;
+    else
+        return 0;
+    return 1;
+}
+
+/* The global options may also follow the command word (`stats --json`):
+ * they are taken out of the command's arguments, up to a `--`. */
+static int hoist_globals(struct cli *cli, int *argc, char **argv)
+{
+    int i, out = 1, used;
+
+    for (i = 1; i < *argc && strcmp(argv[i], "--") != 0; i += used) {
+        used = take_global(cli, *argc, argv, i);
+        if (used < 0)
+            return -1;
+        if (used == 0) {
+            argv[out++] = argv[i];
+            used = 1;
+        }
+    }
+    while (i < *argc)
+        argv[out++] = argv[i++];
+    argv[out] = NULL;
+    *argc = out;
+    return 0;
+}
+
 /* Global options come before the command word. */
 static int parse_globals(struct cli *cli, int argc, char **argv, int *next)
 {
     int i;
 
     for (i = 1; i < argc && argv[i][0] == '-'; i++) {
-        if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
-            cli->db_path = argv[++i];
-        } else if (strncmp(argv[i], "--db=", 5) == 0) {
-            cli->db_path = argv[i] + 5;
-        } else if (strcmp(argv[i], "--quiet") == 0 ||
-                   strcmp(argv[i], "-q") == 0) {
+        int used = take_global(cli, argc, argv, i);
+
+        if (used < 0)
+            return 2;
+        if (used > 0) {
+            i += used - 1;
+        } else if (strcmp(argv[i], "-q") == 0) {
             cli->quiet = 1;
-        } else if (strcmp(argv[i], "--json") == 0) {
-            cli->json = 1;
         } else if (strcmp(argv[i], "--help") == 0 ||
                    strcmp(argv[i], "-h") == 0) {
             usage(stdout);
@@ -90,8 +134,16 @@ int main(int argc, char **argv)
         usage(stderr);
         return 2;
     }
+    if (strcmp(argv[first], "help") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    argc -= first;
+    argv += first;
+    if (hoist_globals(&cli, &argc, argv) != 0)
+        return 2;
     for (i = 0; i < N_COMMANDS; i++)
-        if (strcmp(argv[first], commands[i].name) == 0)
-            return commands[i].run(&cli, argc - first, argv + first);
-    return cli_usage(NULL, "unknown command \"%s\"", argv[first]);
+        if (strcmp(argv[0], commands[i].name) == 0)
+            return commands[i].run(&cli, argc, argv);
+    return cli_usage(NULL, "unknown command \"%s\"", argv[0]);
 }

@@ -1,0 +1,38 @@
+#!/bin/sh
+# tests/cli/usage.sh: the command line itself: help for every command and
+# action, global options before or after the command word, usage errors
+# with exit code 2 and a hint.
+. "$top_srcdir/tests/cli/lib.sh"
+
+sp import "$top_srcdir/data/sample.ndjson" 2>/dev/null
+
+for words in "--help" "help" "import --help" "import -h" "export --help" \
+    "export -h" "worker --help" "worker -h" "exports --help" \
+    "exports list --help" "exports show --help" "exports prune -h" \
+    "stats --help" "plugins --help" "plugins list --help"; do
+    # shellcheck disable=SC2086 # the words split on purpose
+    expect_exit 0 "spanport $words" sp $words
+    expect_grep "^usage: spanport" "$T/stdout" "spanport $words prints usage"
+done
+
+expect_exit 0 "--json after the command word" sp stats --json
+expect_grep '"spans":46' "$T/stdout" "stats --json is JSON"
+expect_exit 0 "--db after the command word" \
+    sp stats --db "$T/other.db" --json
+expect_grep '"spans":0' "$T/stdout" "stats --db names the store it reads"
+expect_exit 0 "--json after an action" sp exports list --json
+expect_eq "[]" "$(cat "$T/stdout")" "exports list --json is an empty list"
+expect_exit 0 "a sync export amid hoisted options" \
+    sp export --quiet --only "$(q "SELECT trace_id || ':' || id FROM spans
+        WHERE type = 'prompt' LIMIT 1")" --format ndjson
+expect_grep '"span_id"' "$T/stdout" "the sync export wrote a row"
+
+expect_exit 2 "--db without a path" sp --db
+expect_grep "needs the store's PATH" "$T/stderr" "--db names what it needs"
+expect_exit 2 "worker --poll 0" sp worker --poll 0 --drain
+expect_grep "more than 0" "$T/stderr" "--poll says what it takes"
+expect_exit 2 "exports list with an argument" sp exports list x
+expect_grep "list takes no argument" "$T/stderr" "list says why"
+expect_exit 2 "an unknown command" sp frobnicate
+expect_grep "see \`spanport --help\`" "$T/stderr" "usage errors give a hint"
+done_testing
