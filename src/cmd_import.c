@@ -69,7 +69,7 @@ static int parse_options(int argc, char **argv, struct import_opts *o)
         {NULL, 0, NULL, 0},
     };
     char *end;
-    int c;
+    int c, stdin_named;
 
     optind = 0;
     while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
@@ -91,6 +91,10 @@ static int parse_options(int argc, char **argv, struct import_opts *o)
     }
     if (optind >= argc)
         return cli_usage("import", "no dump file given");
+    for (c = optind, stdin_named = 0; c < argc; c++)
+        if (strcmp(argv[c], "-") == 0 && stdin_named++)
+            return cli_usage("import", "- (standard input) can be read "
+                                       "only once");
     return check_metadata_dir(o->metadata_dir);
 }
 
@@ -154,6 +158,11 @@ int cmd_import(struct cli *cli, int argc, char **argv)
         if (err.kind == SP_EINPUT || err.kind == SP_ESTORE ||
             err.kind == SP_ENOMEM) { /* --strict stop, or the store broke */
             exit_code = cli_fail(&err);
+            if (!cli->quiet && !cli->json)
+                fprintf(stderr,
+                        "spanport: %s was rolled back; files before it: %zu, "
+                        "imported; after it: %zu, not read\n",
+                        argv[i], i - (size_t)optind, (size_t)argc - i - 1);
             break;
         }
         fprintf(stderr, "spanport: %s\n", err.msg);

@@ -42,6 +42,8 @@ expect_exit 3 "--strict stops at the first bad record" \
     sp import --strict "$T/good.ndjson" "$T/bad.ndjson" "$T/good.ndjson"
 expect_grep "bad.ndjson:2: id \"9f2c\" is not 16 hex digits; fix the record, or drop --strict to skip it" \
     "$T/stderr" "the strict error names file, line and what to do"
+expect_grep "bad.ndjson was rolled back; files before it: 1, imported; after it: 1, not read" \
+    "$T/stderr" "the strict stop says what was kept and what was not read"
 expect_eq 4 "$(q 'SELECT count(*) FROM spans')" \
     "nothing of the strict-failed file is committed"
 

@@ -33,6 +33,8 @@ expect_exit 2 "worker --poll 0" sp worker --poll 0 --drain
 expect_grep "more than 0" "$T/stderr" "--poll says what it takes"
 expect_exit 2 "exports list with an argument" sp exports list x
 expect_grep "list takes no argument" "$T/stderr" "list says why"
+expect_exit 2 "standard input named twice" sp import - -
+expect_grep "read only once" "$T/stderr" "import - - says why"
 expect_exit 2 "an unknown command" sp frobnicate
 expect_grep "see \`spanport --help\`" "$T/stderr" "usage errors give a hint"
 done_testing
