@@ -54,10 +54,28 @@ static int set_metadata(struct latitude_row *row, const cJSON *v,
     return 0;
 }
 
-/* Reads the members of the object at p into row. */
+/* Whether JSON text holds the escape \u0000: cJSON's strings end at a NUL,
+ * so text after it would be lost without a word. (A backslash occurs only
+ * inside strings of valid JSON.) */
+static int has_nul_escape(const char *p, size_t len)
+{
+    const char *end = p + len;
+
+    for (; p < end; p++) {
+        if (*p != '\\')
+            continue;
+        if (end - p >= 6 && p[1] == 'u' && memcmp(p + 2, "0000", 4) == 0)
+            return 1;
+        p++; /* the escaped character */
+    }
+    return 0;
+}
+
+/* Reads the members of the object at p into row; names in nul_member the
+ * first member whose text holds \u0000. */
 static int parse_record(struct latitude_row *row, const char *p,
-                        const char *end, int *bad_metadata, char *why,
-                        size_t whylen)
+                        const char *end, int *bad_metadata, char *nul_member,
+                        size_t nul_len, char *why, size_t whylen)
 {
     p = skip_ws(p, end);
     if (p == end || *p != '{') {
@@ -87,13 +105,17 @@ static int parse_record(struct latitude_row *row, const char *p,
             snprintf(why, whylen, "invalid JSON in member \"%.40s\"",
                      key->valuestring);
             rc = -1;
-        } else if (strcmp(key->valuestring, "metadata") == 0) {
-            if (!cJSON_IsNull(val) &&
-                set_metadata(row, val, raw, (size_t)(after - raw)) != 0)
-                *bad_metadata = 1;
         } else {
-            rc = set_member(row, key->valuestring, val, raw,
-                            (size_t)(after - raw), why, whylen);
+            size_t rawlen = (size_t)(after - raw);
+
+            if (!*nul_member && has_nul_escape(raw, rawlen))
+                snprintf(nul_member, nul_len, "%s", key->valuestring);
+            if (strcmp(key->valuestring, "metadata") != 0)
+                rc = set_member(row, key->valuestring, val, raw, rawlen, why,
+                                whylen);
+            else if (!cJSON_IsNull(val) &&
+                     set_metadata(row, val, raw, rawlen) != 0)
+                *bad_metadata = 1;
         }
         cJSON_Delete(key);
         cJSON_Delete(val);
@@ -121,7 +143,7 @@ static int parse_record(struct latitude_row *row, const char *p,
 int read_latitude_ndjson(struct import_ctx *ctx, struct sp_err *err)
 {
     struct latitude_row row;
-    char why[256];
+    char why[256], nul_member[64];
     char *line;
     size_t len;
     int rc, bad_metadata, is_bad, failed = 0;
@@ -139,8 +161,9 @@ int read_latitude_ndjson(struct import_ctx *ctx, struct sp_err *err)
         latitude_row_reset(&row);
         bad_metadata = 0;
         sp_json_arena_begin(); /* the row copies what it keeps */
-        is_bad = parse_record(&row, line, line + len, &bad_metadata, why,
-                              sizeof(why)) != 0;
+        nul_member[0] = '\0';
+        is_bad = parse_record(&row, line, line + len, &bad_metadata, nul_member,
+                              sizeof(nul_member), why, sizeof(why)) != 0;
         sp_json_arena_end();
         if (is_bad) {
             if (import_bad(ctx, lineno, err, "%s", why) != 0) {
@@ -149,6 +172,11 @@ int read_latitude_ndjson(struct import_ctx *ctx, struct sp_err *err)
             }
             continue;
         }
+        if (nul_member[0])
+            import_warn(ctx, lineno,
+                        "%s of %s:%s holds \\u0000; its text ends there "
+                        "(PostgreSQL text cannot hold it either)",
+                        nul_member, row.span.trace_id, row.span.id);
         if (bad_metadata)
             import_warn(ctx, lineno,
                         "metadata of %s:%s is not a JSON object; kept "

@@ -98,6 +98,20 @@ expect_exit 0 "non-object metadata" sp import "$T/meta2.ndjson"
 expect_grep "warning: metadata of" "$T/stderr" \
     "metadata that is not an object is a warning"
 
+# \u0000 ends a string for cJSON, and for PostgreSQL text: said, not
+# silently cut (an escaped backslash before u0000 is no NUL).
+span 00000000000000c1 $TR prompt ',"name":"a\u0000b"' >"$T/nul.ndjson"
+span 00000000000000c2 $TR completion \
+    ',"metadata":{"output":[{"content":"x\u0000y"}]}' >>"$T/nul.ndjson"
+span 00000000000000c3 $TR prompt ',"name":"a\\u0000b"' >>"$T/nul.ndjson"
+expect_exit 0 "text holding \\u0000 imports" sp import "$T/nul.ndjson"
+expect_grep "nul.ndjson:1: warning: name of $TR:00000000000000c1 holds" \
+    "$T/stderr" "a NUL in a column is a warning with file and line"
+expect_grep "nul.ndjson:2: warning: metadata of $TR:00000000000000c2 holds" \
+    "$T/stderr" "a NUL in the metadata is a warning too"
+expect_grep "3 spans inserted, 0 replaced, 0 records skipped, 2 warnings" \
+    "$T/stderr" "an escaped backslash before u0000 is no NUL"
+
 # An import killed in the middle of a file leaves the store as it was
 # before that file; running it again finishes the job.
 "$PYTHON3" "$top_srcdir/tests/tools/gen_dump.py" 3000 7 >"$T/big.ndjson"
