@@ -1,5 +1,6 @@
 /* main.c: command dispatch only: global options, then one command family
  * per file (cmd_import.c, cmd_export.c, cmd_info.c). */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -119,6 +120,17 @@ static int parse_globals(struct cli *cli, int argc, char **argv, int *next)
     return 0;
 }
 
+/* What a command printed must have reached its reader (a full disk, a
+ * closed pipe): otherwise exit 1, like any failed work. */
+static int flush_stdout(int rc)
+{
+    if (fflush(stdout) == 0 && !ferror(stdout))
+        return rc;
+    fprintf(stderr, "spanport: writing standard output: %s\n",
+            strerror(errno));
+    return rc ? rc : 1;
+}
+
 int main(int argc, char **argv)
 {
     struct cli cli = {0};
@@ -144,6 +156,6 @@ int main(int argc, char **argv)
         return 2;
     for (i = 0; i < N_COMMANDS; i++)
         if (strcmp(argv[0], commands[i].name) == 0)
-            return commands[i].run(&cli, argc, argv);
+            return flush_stdout(commands[i].run(&cli, argc, argv));
     return cli_usage(NULL, "unknown command \"%s\"", argv[0]);
 }

@@ -131,14 +131,24 @@ int plugin_open_file(struct plugin **out, const char *path, struct sp_err *err)
         goto fail;
     }
     if (!S_ISREG(sb.st_mode)) { /* symlinks too: load only what is there */
-        sp_err_set(err, SP_EPLUGIN,
-                   "%s: not a regular file (symlinks are not loaded)", path);
+        sp_err_set(err, SP_EPLUGIN, "%s: %s", path,
+                   S_ISLNK(sb.st_mode)
+                       ? "a symbolic link; plugins load only from regular "
+                         "files: copy the plugin there"
+                   : S_ISDIR(sb.st_mode) ? "a directory, not a plugin"
+                                         : "not a regular file");
         goto fail;
     }
     p->dso = dlopen(path, RTLD_NOW | RTLD_LOCAL); /* fail here, not later */
     if (!p->dso) {
-        sp_err_set(err, SP_EPLUGIN, "%s (`ldd %s` shows what is missing)",
-                   dlerror(), path);
+        const char *why = dlerror();
+
+        if (strstr(why, "cannot open shared object"))
+            sp_err_set(err, SP_EPLUGIN, "%s (`ldd %s` shows what is missing)",
+                       why, path);
+        else
+            sp_err_set(err, SP_EPLUGIN,
+                       "%s (not a shared object built for this machine)", why);
         goto fail;
     }
     if ((sym = dlsym(p->dso, "spanport_output_plugin")) != NULL) {

@@ -31,6 +31,8 @@ static int input_fail(struct sp_input *in, struct sp_err *err)
         msg = strerror(errno);
     if (errnum == Z_BUF_ERROR)
         msg = "the compressed file is truncated";
+    if (strncmp(msg, "<fd:", 4) == 0 && strstr(msg, ": "))
+        msg = strstr(msg, ": ") + 2; /* zlib names the fd; in->name is ours */
     return sp_err_set(err, SP_EFAIL, "%s: read error: %s", in->name, msg);
 }
 

@@ -49,6 +49,15 @@ expect_eq 4 "$(q 'SELECT count(*) FROM spans')" \
 
 gzip -c "$T/good.ndjson" >"$T/good.data"
 expect_exit 0 "gzip input is detected by its magic" sp import "$T/good.data"
+printf 'x\n' | gzip -c | head -c 12 >"$T/cut.gz"
+printf 'garbage after the magic' | { printf '\037\213\010\000'; cat; } >"$T/junk.gz"
+for f in cut junk; do
+    expect_exit 1 "a $f gzip file is refused" sp import "$T/$f.gz"
+    expect_grep "^spanport: $T/$f.gz: read error: " "$T/stderr" \
+        "the $f gzip error names the file"
+    ! grep -q "<fd:" "$T/stderr" || fail "the $f gzip error shows zlib's fd name"
+    ok "the $f gzip error shows no fd name"
+done
 expect_exit 0 "standard input" sh -c "'$SPANPORT' import - <'$T/good.ndjson'"
 expect_grep "2 replaced" "$T/stderr" "stdin import replaces"
 

@@ -26,7 +26,19 @@ expect_eq 13 "$(wc -l <"$T/old.txt")" "the old plugin wrote one line per row"
 
 expect_exit 5 "a symlinked plugin is not loaded" \
     sp export --all --wait --format linked -o "$T/y"
-expect_grep "not a regular file" "$T/stderr" "symlink refusal says why"
+expect_grep "linked.so: a symbolic link; plugins load only from regular files" \
+    "$T/stderr" "symlink refusal says why"
+mkdir "$P/dir.so"
+echo "not an ELF file" >"$P/text.so"
+expect_exit 5 "a directory named like a plugin" \
+    sp export --all --wait --format dir -o "$T/y"
+expect_grep "dir.so: a directory, not a plugin" "$T/stderr" \
+    "a directory is called a directory"
+expect_exit 5 "a text file named like a plugin" \
+    sp export --all --wait --format text -o "$T/y"
+expect_grep "not a shared object built for this machine" "$T/stderr" \
+    "a file that is no shared object is called so, with no ldd hint"
+rm -r "$P/dir.so" "$P/text.so"
 
 expect_exit 5 "an unknown plugin" sp export --all --wait --format nosuch -o "$T/z"
 expect_grep 'no output plugin "nosuch" in the plugin path' "$T/stderr" \

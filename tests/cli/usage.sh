@@ -35,6 +35,18 @@ expect_exit 2 "exports list with an argument" sp exports list x
 expect_grep "list takes no argument" "$T/stderr" "list says why"
 expect_exit 2 "standard input named twice" sp import - -
 expect_grep "read only once" "$T/stderr" "import - - says why"
+if [ -w /dev/full ]; then
+    for words in "stats" "--json exports list" "plugins list"; do
+        # shellcheck disable=SC2086
+        set +e
+        sp $words >/dev/full 2>"$T/stderr"
+        got=$?
+        set -e
+        expect_eq 1 "$got" "spanport $words into a full disk exits 1"
+        expect_grep "writing standard output: No space left" "$T/stderr" \
+            "spanport $words says its output was lost"
+    done
+fi
 expect_exit 2 "an unknown command" sp frobnicate
 expect_grep "see \`spanport --help\`" "$T/stderr" "usage errors give a hint"
 done_testing
