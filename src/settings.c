@@ -100,6 +100,16 @@ int settings_load(struct settings *c, struct sp_err *err)
     if (rc < 0)
         return -1;
     c->doc = cJSON_ParseWithOpts(text, &end, 1);
+    if (!c->doc) {
+        int line = 1;
+        const char *p;
+
+        for (p = text; end && p < end && *p; p++)
+            line += *p == '\n';
+        free(text);
+        return sp_err_set(err, SP_EUSAGE, "%s:%d: not valid JSON", c->path,
+                          line);
+    }
     free(text);
     if (!cJSON_IsObject(c->doc))
         return sp_err_set(err, SP_EUSAGE,

@@ -175,8 +175,8 @@ static int transfer_failure(const char *url, CURLcode cc, const char *detail,
         return webhook_fail(err, errlen, SP_ERROR, "posting to %s: %s", url,
                             why);
     default: /* refused, reset, timed out: the receiver may be back later */
-        return webhook_fail(err, errlen, SP_RETRY,
-                            "posting to %s: %s; will try again", url, why);
+        return webhook_fail(err, errlen, SP_RETRY, "posting to %s: %s", url,
+                            why); /* the host says whether it tries again */
     }
 }
 
@@ -204,10 +204,12 @@ static int webhook_outcome(CURL *curl, struct sp_notify_info *info,
     }
     if (code == 429 || (code >= 500 && code <= 599)) {
         info->retry_after_seconds = retry_after_seconds(curl);
-        return webhook_fail(err, errlen, SP_RETRY,
-                            "%s answered %ld; will try again (Retry-After: "
-                            "%" PRId64 " s)",
-                            url, code, info->retry_after_seconds);
+        if (info->retry_after_seconds > 0)
+            return webhook_fail(err, errlen, SP_RETRY,
+                                "%s answered %ld (Retry-After: %" PRId64 " s)",
+                                url, code, info->retry_after_seconds);
+        return webhook_fail(err, errlen, SP_RETRY, "%s answered %ld", url,
+                            code);
     }
     if (code == 410)
         return webhook_fail(err, errlen, SP_ERROR,

@@ -176,4 +176,10 @@ if grep -q "${SECRET#whsec_}" "$T"/*.log "$T/stderr" 2>/dev/null; then
     fail "the secret was printed"
 fi
 ok "the secret appears in no output"
+chmod 600 "$T/config.json"
+printf '{\n  "smtp": {\n    "url": "smtp://x",,\n  }\n}\n' >"$T/config.json"
+expect_exit 2 "a config that is not JSON" \
+    sp export --all --notify smtp:analyst@example.org
+expect_grep "config.json:3: not valid JSON" "$T/stderr" \
+    "the config error names the file and line"
 done_testing

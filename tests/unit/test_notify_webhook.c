@@ -277,7 +277,7 @@ static void webhook_429_is_retry_after_the_seconds_asked(void **state)
 
     assert_int_equal(o.rc, SP_RETRY);
     assert_int_equal(o.retry_after, 7);
-    assert_non_null(strstr(o.err, "/busy answered 429; will try again"));
+    assert_non_null(strstr(o.err, "/busy answered 429 (Retry-After: "));
 }
 
 static void webhook_503_is_retry_after_the_date_asked(void **state)
