@@ -127,11 +127,13 @@ static int csvr_check_header(struct csvr *r)
     }
     if (!has_id || !has_trace)
         return sp_err_set(r->err, SP_EFAIL,
-                          "%s:%" PRIu64 ": the header names no id and "
-                          "trace_id columns; expected spans.csv from COPY "
-                          "latitude.spans TO STDOUT WITH (FORMAT csv, "
-                          "HEADER)",
-                          name, r->record_line);
+                          "%s:%" PRIu64 ": the header names no %s column; "
+                          "expected spans.csv from COPY latitude.spans TO "
+                          "STDOUT WITH (FORMAT csv, HEADER)",
+                          name, r->record_line,
+                          !has_id && !has_trace ? "id and no trace_id"
+                          : !has_id             ? "id"
+                                                : "trace_id");
     return 0;
 }
 
@@ -276,9 +278,17 @@ static int csvr_finish(struct csvr *r)
                           "%s:%" PRIu64 ": the file ends inside the "
                           "header; it is truncated",
                           input_name(r->ctx->in), r->record_line);
-    rc = import_bad(r->ctx, r->record_line, r->err,
-                    "the file ends inside a quoted field of this record; "
-                    "it is truncated");
+    if (r->line - r->record_line > 1) /* a stray quote swallowed them */
+        rc = import_bad(r->ctx, r->record_line, r->err,
+                        "a quoted field opens in this record and never "
+                        "closes: the %" PRIu64 " lines from here to the end "
+                        "of the file are not imported (an unbalanced quote, "
+                        "or a truncated file)",
+                        r->line - r->record_line);
+    else
+        rc = import_bad(r->ctx, r->record_line, r->err,
+                        "the file ends inside a quoted field of this "
+                        "record; it is truncated");
     csvr_forget_record(r);
     return rc;
 }

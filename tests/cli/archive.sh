@@ -163,6 +163,18 @@ expect_grep "truncated.csv:3: the file ends inside a quoted field of this record
     "$T/stderr" "the cut record is reported with the line it began on"
 expect_eq 00000000000000c1 "$(qdb cut 'SELECT group_concat(id) FROM spans')" \
     "the complete record before it is stored"
+{
+    echo "id,trace_id,workspace_id,type,name,started_at"
+    for n in 1 2 3 4; do
+        name=x
+        [ $n = 2 ] && name='"oops'
+        echo "000000000000000$n,0123456789abcdef0123456789abcdef,1,prompt,$name,2026-01-15"
+    done
+} >"$T/stray.csv"
+expect_exit 0 "a stray quote in a CSV" \
+    sp --db "$T/stray.db" import --format latitude-csv "$T/stray.csv"
+expect_grep "stray.csv:3: a quoted field opens in this record and never closes: the 3 lines from here" \
+    "$T/stderr" "a stray quote says how many lines it swallowed"
 expect_exit 3 "--strict stops at the cut record" \
     sp --db "$T/cut.db" import --strict "$FIX/truncated.csv"
 

@@ -140,10 +140,24 @@ static void csv_header_without_id_and_trace_id_refuses_the_file(void **state)
     WRITE(f, "s.csv", "span,trace\n1,2\n");
     assert_int_equal(fx_import(f, "s.csv", IMPORT_LATITUDE_CSV, NULL, 0), -1);
     assert_int_equal(f->err.kind, SP_EFAIL);
-    assert_string_equal(fx_err(f), "s.csv:1: the header names no id and "
-                                   "trace_id columns; expected spans.csv from "
+    assert_string_equal(fx_err(f), "s.csv:1: the header names no id and no "
+                                   "trace_id column; expected spans.csv from "
                                    "COPY latitude.spans TO STDOUT WITH "
                                    "(FORMAT csv, HEADER)");
+}
+
+static void csv_header_without_trace_id_names_just_that(void **state)
+{
+    struct fx *f = *state;
+
+    WRITE(f, "s.csv", "id,workspace_id
+1,2
+");
+    assert_int_equal(fx_import(f, "s.csv", IMPORT_LATITUDE_CSV, NULL, 0), -1);
+    assert_string_equal(fx_err(f), "s.csv:1: the header names no trace_id "
+                                   "column; expected spans.csv from COPY "
+                                   "latitude.spans TO STDOUT WITH (FORMAT "
+                                   "csv, HEADER)");
 }
 
 static void csv_gzip_is_read_and_a_truncated_gzip_refused(void **state)
@@ -200,6 +214,7 @@ int main(void)
         T(csv_malformed_quoting_skips_that_record_and_reads_on),
         T(csv_record_with_too_few_fields_is_reported),
         T(csv_header_without_id_and_trace_id_refuses_the_file),
+        T(csv_header_without_trace_id_names_just_that),
         T(csv_gzip_is_read_and_a_truncated_gzip_refused),
         cmocka_unit_test(csv_sniff_wants_id_and_trace_id_in_the_first_line),
     };
