@@ -150,9 +150,7 @@ static void csv_header_without_trace_id_names_just_that(void **state)
 {
     struct fx *f = *state;
 
-    WRITE(f, "s.csv", "id,workspace_id
-1,2
-");
+    WRITE(f, "s.csv", "id,workspace_id\n1,2\n");
     assert_int_equal(fx_import(f, "s.csv", IMPORT_LATITUDE_CSV, NULL, 0), -1);
     assert_string_equal(fx_err(f), "s.csv:1: the header names no trace_id "
                                    "column; expected spans.csv from COPY "
