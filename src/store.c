@@ -89,8 +89,10 @@ int store_step_done(struct store *st, sqlite3_stmt *s, struct sp_err *err,
     return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : -1;
 }
 
-static int query_text(struct store *st, const char *sql, char *out,
-                      size_t outlen, struct sp_err *err)
+/* The first column of the one row sql returns: as text into text (when
+ * given, textlen bytes) and as an integer into *n (when given). */
+static int query_one(struct store *st, const char *sql, char *text,
+                     size_t textlen, int *n, struct sp_err *err)
 {
     sqlite3_stmt *s = NULL;
     int rc;
@@ -98,29 +100,26 @@ static int query_text(struct store *st, const char *sql, char *out,
     if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
         return store_fail(st, err, st->path);
     rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW)
-        snprintf(out, outlen, "%s", (const char *)sqlite3_column_text(s, 0));
-    else
+    if (rc == SQLITE_ROW && text)
+        snprintf(text, textlen, "%s", (const char *)sqlite3_column_text(s, 0));
+    if (rc == SQLITE_ROW && n)
+        *n = sqlite3_column_int(s, 0);
+    if (rc != SQLITE_ROW)
         store_fail(st, err, st->path);
     sqlite3_finalize(s);
     return rc == SQLITE_ROW ? 0 : -1;
 }
 
+static int query_text(struct store *st, const char *sql, char *out,
+                      size_t outlen, struct sp_err *err)
+{
+    return query_one(st, sql, out, outlen, NULL, err);
+}
+
 static int query_int(struct store *st, const char *sql, int *out,
                      struct sp_err *err)
 {
-    sqlite3_stmt *s = NULL;
-    int rc;
-
-    if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
-        return store_fail(st, err, st->path);
-    rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW)
-        *out = sqlite3_column_int(s, 0);
-    else
-        store_fail(st, err, st->path);
-    sqlite3_finalize(s);
-    return rc == SQLITE_ROW ? 0 : -1;
+    return query_one(st, sql, NULL, 0, out, err);
 }
 
 /* A store file is created 0600 before SQLite opens it: SQLite would use

@@ -123,20 +123,24 @@ expect_grep "3 spans inserted, 0 replaced, 0 records skipped, 2 warnings" \
 
 # An import killed in the middle of a file leaves the store as it was
 # before that file; running it again finishes the job.
+mkfifo "$T/fifo"
+# kill_mid_import STORE FILE LINES: imports FILE into STORE through a FIFO
+# and kills spanport with SIGKILL once it has taken LINES lines. The pipe
+# holds 64 KiB: once head returns, the importer has read and put all but
+# that much, inside its open transaction. Not through sp(): the shell
+# function would be the process killed, and spanport would live on.
+kill_mid_import() {
+    "$SPANPORT" --db "$1" import - <"$T/fifo" >/dev/null 2>&1 &
+    victim=$!
+    exec 3>"$T/fifo"
+    head -n "$3" "$2" >&3
+    kill -9 $victim
+    wait $victim 2>/dev/null || true
+    exec 3>&-
+}
 "$PYTHON3" "$top_srcdir/tests/tools/gen_dump.py" 3000 7 >"$T/big.ndjson"
 before=$(q 'SELECT count(*) FROM spans')
-mkfifo "$T/fifo"
-# Not through sp(): the shell function would be the process killed, and
-# spanport would live on to finish the import.
-"$SPANPORT" import - <"$T/fifo" >/dev/null 2>&1 &
-victim=$!
-exec 3>"$T/fifo"
-# The pipe holds 64 KiB: once head returns, the importer has read and put
-# all but that much of its 1 MB, inside its open transaction.
-head -n 4000 "$T/big.ndjson" >&3
-kill -9 $victim
-wait $victim 2>/dev/null || true
-exec 3>&-
+kill_mid_import "$DB" "$T/big.ndjson" 4000
 expect_eq "$before" "$(q 'SELECT count(*) FROM spans')" \
     "a killed import leaves the store as it was"
 expect_eq ok "$(q 'PRAGMA integrity_check')" "integrity_check after SIGKILL"
@@ -149,13 +153,7 @@ expect_eq $((before + 6000)) "$(q 'SELECT count(*) FROM spans')" \
 # and the import run again leaves it whole, indexed and in WAL mode.
 NEW="$T/new.db"
 "$PYTHON3" "$top_srcdir/tests/tools/gen_dump.py" 7000 3 >"$T/bulk.ndjson"
-"$SPANPORT" --db "$NEW" import - <"$T/fifo" >/dev/null 2>&1 &
-victim=$!
-exec 3>"$T/fifo"
-head -n 13000 "$T/bulk.ndjson" >&3
-kill -9 $victim
-wait $victim 2>/dev/null || true
-exec 3>&-
+kill_mid_import "$NEW" "$T/bulk.ndjson" 13000
 expect_exit 0 "a killed bulk load: the store opens" sp --db "$NEW" --json stats
 expect_grep '"spans": *0,' "$T/stdout" "a killed bulk load leaves no span"
 expect_eq ok "$("$SQLITE3" "$NEW" 'PRAGMA integrity_check')" \

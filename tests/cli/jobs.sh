@@ -9,6 +9,17 @@ sp import "$top_srcdir/data/sample.ndjson" 2>/dev/null
 integrity() { expect_eq ok "$(q 'PRAGMA integrity_check')" "$1"; }
 state() { q "SELECT state FROM exports WHERE uuid = '$1'"; }
 
+# wait_for_temp NAME WHAT: waits until an export has begun writing
+# $T/NAME.csv (its temporary file exists); fails with WHAT after 20 s.
+wait_for_temp() {
+    i=0
+    while ! ls "$T/.$1.csv.tmp-"* >/dev/null 2>&1; do
+        i=$((i + 1))
+        [ $i -lt 2000 ] || fail "$2"
+        sleep 0.01
+    done
+}
+
 # A job that fails three times ends failed, with its error: its
 # directory is removed after the export is requested (a missing one is
 # refused at once).
@@ -146,12 +157,7 @@ expect_exit 0 "the export to interrupt" sp export --all -o "$T/crash.csv"
 u=$(cat "$T/stdout")
 "$SPANPORT" worker --once 2>/dev/null &
 victim=$!
-i=0
-while ! ls "$T"/.crash.csv.tmp-* >/dev/null 2>&1; do
-    i=$((i + 1))
-    [ $i -lt 2000 ] || fail "the worker never started writing"
-    sleep 0.01
-done
+wait_for_temp crash "the worker never started writing"
 sleep 0.2
 kill -9 $victim
 wait $victim 2>/dev/null || true
@@ -174,12 +180,7 @@ expect_exit 0 "an export to stop" sp export --all -o "$T/stopped.csv"
 g=$(cat "$T/stdout")
 "$SPANPORT" worker 2>"$T/stop.log" &
 w=$!
-i=0
-while ! ls "$T"/.stopped.csv.tmp-* >/dev/null 2>&1; do
-    i=$((i + 1))
-    [ $i -lt 2000 ] || fail "the worker never started writing"
-    sleep 0.01
-done
+wait_for_temp stopped "the worker never started writing"
 kill -TERM $w
 wait $w || fail "the worker exited non-zero after SIGTERM"
 ok "SIGTERM stops the worker cleanly"
@@ -196,12 +197,7 @@ expect_eq 1 "$(q "SELECT attempts FROM jobs WHERE ref = '$g'")" \
 # spanport leaves an ignored signal ignored.)
 "$SPANPORT" export --all --wait -o "$T/aborted.csv" 2>"$T/abort.log" &
 a=$!
-i=0
-while ! ls "$T"/.aborted.csv.tmp-* >/dev/null 2>&1; do
-    i=$((i + 1))
-    [ $i -lt 2000 ] || fail "export --wait never started writing"
-    sleep 0.01
-done
+wait_for_temp aborted "export --wait never started writing"
 kill -TERM $a
 set +e
 wait $a

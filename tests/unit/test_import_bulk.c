@@ -134,29 +134,29 @@ static void assert_store_sound(struct fx *f)
                         "0");
 }
 
+/* Each repeated key: the columns of its last record, the metadata of its
+ * last record that had any; P also keeps the import that first stored it. */
 static void check_the_repeated_keys(struct fx *f, int with_prior)
 {
+    static const struct {
+        unsigned n;
+        const char *name, *doc;
+    } want[] = {
+        {KEY_A, "a-last", "{\"a\":1}"}, {KEY_B, "b-last", "{\"b\":2}"},
+        {KEY_C, "c-last", "{\"c\":2}"}, {KEY_D, "d-last", "{\"d\":1}"},
+        {KEY_P, "p-last", "{\"p\":0}"},
+    };
     char id[17];
+    size_t i, n = sizeof(want) / sizeof(want[0]) - !with_prior;
 
-    snprintf(id, sizeof(id), "%016x", KEY_A + 1);
-    assert_string_equal(fx_col(f, "name", id), "a-last");
-    assert_string_equal(fx_doc(f, id), "{\"a\":1}");
-    snprintf(id, sizeof(id), "%016x", KEY_B + 1);
-    assert_string_equal(fx_col(f, "name", id), "b-last");
-    assert_string_equal(fx_doc(f, id), "{\"b\":2}");
-    snprintf(id, sizeof(id), "%016x", KEY_C + 1);
-    assert_string_equal(fx_col(f, "name", id), "c-last");
-    assert_string_equal(fx_doc(f, id), "{\"c\":2}");
-    snprintf(id, sizeof(id), "%016x", KEY_D + 1);
-    assert_string_equal(fx_col(f, "name", id), "d-last");
-    assert_string_equal(fx_doc(f, id), "{\"d\":1}");
-    if (with_prior) {
-        snprintf(id, sizeof(id), "%016x", KEY_P + 1);
-        assert_string_equal(fx_col(f, "name", id), "p-last");
-        assert_string_equal(fx_doc(f, id), "{\"p\":0}");
+    for (i = 0; i < n; i++) {
+        snprintf(id, sizeof(id), "%016x", want[i].n + 1);
+        assert_string_equal(fx_col(f, "name", id), want[i].name);
+        assert_string_equal(fx_doc(f, id), want[i].doc);
+    }
+    if (with_prior)
         assert_string_equal(fx_col(f, "import_seq", id),
                             fx_query(f, "SELECT min(seq) FROM imports"));
-    }
 }
 
 /* Runs the same load twice, once bulk (`bulk`) and once row by row (many
