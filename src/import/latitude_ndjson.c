@@ -61,14 +61,102 @@ static int has_nul_escape(const char *p, size_t len)
 {
     const char *end = p + len;
 
-    for (; p < end; p++) {
-        if (*p != '\\')
-            continue;
+    while ((p = memchr(p, '\\', (size_t)(end - p))) != NULL) {
         if (end - p >= 6 && p[1] == 'u' && memcmp(p + 2, "0000", 4) == 0)
             return 1;
-        p++; /* the escaped character */
+        p += 2; /* past the escaped character */
+        if (p >= end)
+            break;
     }
     return 0;
+}
+
+/* A string with no escape and no control character, as every key and
+ * most values are: its bytes are what cJSON would decode it to, so it is
+ * taken as it stands. Returns the length between the quotes, or -1 when
+ * cJSON must read it. */
+static long plain_string(const char *p, const char *end)
+{
+    const char *close, *q;
+
+    if (p >= end || *p != '"')
+        return -1;
+    close = memchr(p + 1, '"', (size_t)(end - p - 1));
+    if (!close)
+        return -1;
+    for (q = p + 1; q < close; q++)
+        if (*q == '\\' || (unsigned char)*q < 0x20)
+            return -1;
+    return close - (p + 1);
+}
+
+/* `null` followed by the end of the value. */
+static int plain_null(const char *p, const char *end)
+{
+    return end - p >= 4 && memcmp(p, "null", 4) == 0 &&
+           (end - p == 4 || strchr(",} \t\r\n", p[4]));
+}
+
+/* The member name at p into key (keylen bytes; a longer one is no column,
+ * *is_long says so); *after is where it ends. -1 when p holds no string. */
+static int parse_key(const char *p, const char *end, char *key, size_t keylen,
+                     int *is_long, const char **after)
+{
+    long n = plain_string(p, end);
+    cJSON *k;
+
+    if (n >= 0) {
+        size_t kept = (size_t)n < keylen ? (size_t)n : keylen - 1;
+
+        *is_long = (size_t)n >= keylen;
+        memcpy(key, p + 1, kept);
+        key[kept] = '\0';
+        *after = p + n + 2;
+        return 0;
+    }
+    k = parse_value(p, end, after);
+    if (!cJSON_IsString(k)) {
+        cJSON_Delete(k);
+        return -1;
+    }
+    *is_long = strlen(k->valuestring) >= keylen;
+    snprintf(key, keylen, "%s", k->valuestring);
+    cJSON_Delete(k);
+    return 0;
+}
+
+/* The value at raw for member key; *after is where it ends. */
+static int parse_member(struct latitude_row *row, const char *key,
+                        const char *raw, const char *end, const char **after,
+                        int *bad_metadata, char *why, size_t whylen)
+{
+    int is_metadata = strcmp(key, "metadata") == 0;
+    long n = is_metadata ? -1 : plain_string(raw, end);
+    cJSON *val;
+    int rc = 0;
+
+    if (n >= 0) {
+        *after = raw + n + 2;
+        return latitude_row_set(row, key, raw + 1, (size_t)n, 0, why, whylen);
+    }
+    if (plain_null(raw, end)) {
+        *after = raw + 4;
+        return is_metadata
+                   ? 0
+                   : latitude_row_set(row, key, NULL, 0, 1, why, whylen);
+    }
+    val = raw < end ? parse_value(raw, end, after) : NULL;
+    if (!val) {
+        snprintf(why, whylen, "invalid JSON in member \"%.40s\"", key);
+        return -1;
+    }
+    if (!is_metadata)
+        rc =
+            set_member(row, key, val, raw, (size_t)(*after - raw), why, whylen);
+    else if (set_metadata(row, val, raw, (size_t)(*after - raw)) != 0)
+        *bad_metadata = 1;
+    cJSON_Delete(val);
+    return rc;
 }
 
 /* Reads the members of the object at p into row; names in nul_member the
@@ -84,43 +172,23 @@ static int parse_record(struct latitude_row *row, const char *p,
     }
     p = skip_ws(p + 1, end);
     while (p < end && *p != '}') {
-        const char *after;
-        cJSON *key = parse_value(p, end, &after);
-        cJSON *val = NULL;
-        const char *raw;
-        int rc = 0;
+        char key[64];
+        const char *after, *raw;
+        int is_long;
 
-        if (!cJSON_IsString(key)) {
-            cJSON_Delete(key);
+        if (parse_key(p, end, key, sizeof(key), &is_long, &after) != 0) {
             snprintf(why, whylen, "invalid JSON: expected a member name");
             return -1;
         }
+        if (is_long) /* no column's name: read, then ignored */
+            snprintf(key, sizeof(key), "(long name)");
         p = skip_ws(after, end);
-        if (p < end && *p == ':')
-            raw = skip_ws(p + 1, end);
-        else
-            raw = end;
-        val = raw < end ? parse_value(raw, end, &after) : NULL;
-        if (!val) {
-            snprintf(why, whylen, "invalid JSON in member \"%.40s\"",
-                     key->valuestring);
-            rc = -1;
-        } else {
-            size_t rawlen = (size_t)(after - raw);
-
-            if (!*nul_member && has_nul_escape(raw, rawlen))
-                snprintf(nul_member, nul_len, "%s", key->valuestring);
-            if (strcmp(key->valuestring, "metadata") != 0)
-                rc = set_member(row, key->valuestring, val, raw, rawlen, why,
-                                whylen);
-            else if (!cJSON_IsNull(val) &&
-                     set_metadata(row, val, raw, rawlen) != 0)
-                *bad_metadata = 1;
-        }
-        cJSON_Delete(key);
-        cJSON_Delete(val);
-        if (rc != 0)
+        raw = p < end && *p == ':' ? skip_ws(p + 1, end) : end;
+        if (parse_member(row, key, raw, end, &after, bad_metadata, why,
+                         whylen) != 0)
             return -1;
+        if (!*nul_member && has_nul_escape(raw, (size_t)(after - raw)))
+            snprintf(nul_member, nul_len, "%s", key);
         p = skip_ws(after, end);
         if (p < end && *p == ',')
             p = skip_ws(p + 1, end);

@@ -107,6 +107,22 @@ expect_exit 0 "non-object metadata" sp import "$T/meta2.ndjson"
 expect_grep "warning: metadata of" "$T/stderr" \
     "metadata that is not an object is a warning"
 
+# Members as JSON allows them: escaped names and values, names longer
+# than any column, literals that only start like null.
+LONG=$(printf 'x%.0s' $(seq 1 80))
+printf '{"\\u0069d":"00000000000000d1","trace_id":"%s","workspace_id":1,"type":"prompt","started_at":"2026-01-15","name":"say \\"hi\\"\\t\\u00e9","%s":"ignored","model":null}\n' \
+    "$TR" "$LONG" >"$T/forms.ndjson"
+printf '{"id":"00000000000000d2","trace_id":"%s","workspace_id":1,"type":"prompt","started_at":"2026-01-15","model":nullx}\n' \
+    "$TR" >>"$T/forms.ndjson"
+expect_exit 0 "members in every JSON form" sp import "$T/forms.ndjson"
+expect_eq "say \"hi\"$(printf '\t')é" \
+    "$(q "SELECT name FROM spans WHERE id = '00000000000000d1'")" \
+    "an escaped member name and escaped text are decoded"
+expect_grep "forms.ndjson:2: invalid JSON: expected , or }" "$T/stderr" \
+    "a literal that only starts like null is invalid JSON"
+expect_grep "1 spans inserted, 0 replaced, 1 records skipped" "$T/stderr" \
+    "a name longer than any column is ignored with its value"
+
 # \u0000 ends a string for cJSON, and for PostgreSQL text: said, not
 # silently cut (an escaped backslash before u0000 is no NUL).
 span 00000000000000c1 $TR prompt ',"name":"a\u0000b"' >"$T/nul.ndjson"
