@@ -27,12 +27,15 @@
 #include "import/input.h"
 #include "import/latitude_row.h"
 #include "util/hex.h"
+#include "util/jsonarena.h"
 
 /* An open tree: its directory, and the trace directory of the last
  * lookup, since the spans of one trace mostly come one after another. */
 struct metadata_tree {
     char *dir; /* as given, for messages */
     int root_fd;
+    int64_t traces_ws; /* workspaces/<traces_ws>/traces is held */
+    int traces_fd;     /* in traces_fd (-1: it does not exist, -2: none) */
     int64_t ws;        /* the trace directory held: workspace, */
     char trace[33];    /* trace id ("" for none), */
     int trace_fd;      /* and its fd, or -1 when it does not exist */
@@ -70,25 +73,24 @@ static int tree_step(int at, const char *name, int is_dir, const char *path,
     return tree_fail(err, path, strerror(e));
 }
 
-/* Holds workspaces/<ws>/traces/<trace> in t->trace_fd (-1: missing).
- * Returns 1, 0 when it does not exist, -1 on a failure (not held). */
-static int tree_trace_dir(struct metadata_tree *t, int64_t ws,
-                          const char *trace, struct sp_err *err)
+/* Holds workspaces/<ws>/traces in t->traces_fd: one directory per
+ * workspace, opened once. Returns 1, 0 when it does not exist, -1. */
+static int tree_traces_dir(struct metadata_tree *t, int64_t ws,
+                           struct sp_err *err)
 {
     char ws_text[24];
-    const char *part[4] = {"workspaces", ws_text, "traces", trace};
+    const char *part[3] = {"workspaces", ws_text, "traces"};
     size_t i, len;
     int at = t->root_fd, fd = -1, rc = 1;
 
-    if (t->trace[0] && t->ws == ws && strcmp(t->trace, trace) == 0)
-        return t->trace_fd >= 0;
-    if (t->trace_fd >= 0)
-        close(t->trace_fd);
-    t->trace[0] = '\0';
-    t->trace_fd = -1;
+    if (t->traces_fd != -2 && t->traces_ws == ws)
+        return t->traces_fd >= 0;
+    if (t->traces_fd >= 0)
+        close(t->traces_fd);
+    t->traces_fd = -2;
     snprintf(ws_text, sizeof(ws_text), "%" PRId64, ws);
     snprintf(t->path, sizeof(t->path), "%s", t->dir);
-    for (i = 0; i < 4 && rc == 1; i++) {
+    for (i = 0; i < 3 && rc == 1; i++) {
         len = strlen(t->path);
         snprintf(t->path + len, sizeof(t->path) - len, "/%s", part[i]);
         rc = tree_step(at, part[i], 1, t->path, &fd, err);
@@ -98,16 +100,42 @@ static int tree_trace_dir(struct metadata_tree *t, int64_t ws,
     }
     if (rc < 0)
         return -1;
+    t->traces_ws = ws;
+    t->traces_fd = at;
+    return rc;
+}
+
+/* Holds workspaces/<ws>/traces/<trace> in t->trace_fd (-1: missing).
+ * Returns 1, 0 when it does not exist, -1 on a failure (not held). */
+static int tree_trace_dir(struct metadata_tree *t, int64_t ws,
+                          const char *trace, struct sp_err *err)
+{
+    int fd = -1, rc;
+
+    if (t->trace[0] && t->ws == ws && strcmp(t->trace, trace) == 0)
+        return t->trace_fd >= 0;
+    if (t->trace_fd >= 0)
+        close(t->trace_fd);
+    t->trace[0] = '\0';
+    t->trace_fd = -1;
+    rc = tree_traces_dir(t, ws, err);
+    if (rc == 1) {
+        snprintf(t->path, sizeof(t->path),
+                 "%s/workspaces/%" PRId64 "/traces/%s", t->dir, ws, trace);
+        rc = tree_step(t->traces_fd, trace, 1, t->path, &fd, err);
+    }
+    if (rc < 0)
+        return -1;
     t->ws = ws;
     memcpy(t->trace, trace, sizeof(t->trace));
-    t->trace_fd = at;
+    t->trace_fd = rc == 1 ? fd : -1;
     return rc;
 }
 
 /* Opens the span's file in the held trace directory: 1 with *fd a
  * regular file of at most METADATA_MAX_BYTES, 0 missing, -1. */
 static int tree_open_span(struct metadata_tree *t, const char *span, int *fd,
-                          struct sp_err *err)
+                          size_t *size, struct sp_err *err)
 {
     struct stat st;
     const char *why = NULL;
@@ -124,6 +152,7 @@ static int tree_open_span(struct metadata_tree *t, const char *span, int *fd,
         why = "is not a regular file";
     else if (st.st_size > (off_t)METADATA_MAX_BYTES)
         why = "is larger than 64 MiB";
+    *size = why ? 0 : (size_t)st.st_size;
     if (!why)
         return 1;
     close(*fd);
@@ -131,25 +160,32 @@ static int tree_open_span(struct metadata_tree *t, const char *span, int *fd,
     return tree_fail(err, t->path, why);
 }
 
-/* Reads the whole file (at most METADATA_MAX_BYTES) into raw. */
-static int tree_slurp(int fd, const char *path, struct sp_buf *raw,
+/* Reads the whole file (at most METADATA_MAX_BYTES) into raw, straight
+ * into its memory: asking for one byte more than fstat's size, a single
+ * read usually tells the end as well. */
+static int tree_slurp(int fd, const char *path, size_t size, struct sp_buf *raw,
                       struct sp_err *err)
 {
-    char chunk[65536];
     ssize_t n;
 
     for (;;) {
-        n = read(fd, chunk, sizeof(chunk));
+        size_t want = raw->len <= size ? size + 1 - raw->len : 65536;
+
+        if (raw->len + want > METADATA_MAX_BYTES + 1)
+            want = METADATA_MAX_BYTES + 1 - raw->len;
+        if (sp_buf_reserve(raw, want) != 0)
+            return sp_err_set(err, SP_ENOMEM, "out of memory reading %s", path);
+        n = read(fd, raw->data + raw->len, want);
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0)
             return tree_fail(err, path, strerror(errno));
-        if (n == 0)
-            return 0;
-        if (raw->len + (size_t)n > METADATA_MAX_BYTES)
+        raw->len += (size_t)n;
+        raw->data[raw->len] = '\0'; /* sp_buf's invariant */
+        if (raw->len > METADATA_MAX_BYTES)
             return tree_fail(err, path, "is larger than 64 MiB");
-        if (sp_buf_add(raw, chunk, (size_t)n) != 0)
-            return sp_err_set(err, SP_ENOMEM, "out of memory reading %s", path);
+        if (n == 0 || ((size_t)n < want && raw->len >= size))
+            return 0; /* end of file, or past what fstat saw */
     }
 }
 
@@ -213,11 +249,13 @@ static int tree_check_json(const struct sp_buf *doc, const char *path,
     cJSON *v;
     int is_object;
 
+    sp_json_arena_begin(); /* nothing of v outlives this check */
     v = cJSON_ParseWithLengthOpts(sp_buf_str(doc), doc->len, &end, 0);
-    if (!v)
-        return tree_fail(err, path, "is not valid JSON");
     is_object = cJSON_IsObject(v);
     cJSON_Delete(v);
+    sp_json_arena_end();
+    if (!v)
+        return tree_fail(err, path, "is not valid JSON");
     if (!is_object)
         return tree_fail(err, path, "is not a JSON object");
     while (end < doc->data + doc->len && *end && strchr(" \t\r\n", *end))
@@ -228,13 +266,13 @@ static int tree_check_json(const struct sp_buf *doc, const char *path,
 }
 
 /* Reads the open file into out, gunzipping when it starts with 1f 8b. */
-static int tree_load(struct metadata_tree *t, int fd, struct sp_buf *out,
-                     struct sp_err *err)
+static int tree_load(struct metadata_tree *t, int fd, size_t size,
+                     struct sp_buf *out, struct sp_err *err)
 {
     struct sp_buf *raw = &t->raw;
 
     sp_buf_reset(raw);
-    if (tree_slurp(fd, t->path, raw, err) != 0)
+    if (tree_slurp(fd, t->path, size, raw, err) != 0)
         return -1;
     if (raw->len >= 2 && (unsigned char)raw->data[0] == 0x1f &&
         (unsigned char)raw->data[1] == 0x8b) {
@@ -260,6 +298,7 @@ int metadata_tree_open(struct metadata_tree **out, const char *dir,
         return -1;
     }
     t->trace_fd = -1;
+    t->traces_fd = -2;
     sp_buf_init(&t->raw, 0);
     t->root_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (t->root_fd < 0) {
@@ -280,6 +319,8 @@ void metadata_tree_close(struct metadata_tree *t)
         return;
     if (t->trace_fd >= 0)
         close(t->trace_fd);
+    if (t->traces_fd >= 0)
+        close(t->traces_fd);
     if (t->root_fd >= 0)
         close(t->root_fd);
     sp_buf_free(&t->raw);
@@ -292,6 +333,7 @@ int metadata_tree_get(struct metadata_tree *t, int64_t workspace_id,
                       struct sp_buf *out, struct sp_err *err)
 {
     char trace[33], span[17];
+    size_t size = 0;
     int fd = -1, rc;
 
     sp_buf_reset(out);
@@ -304,8 +346,8 @@ int metadata_tree_get(struct metadata_tree *t, int64_t workspace_id,
                           "path is built from it");
     rc = tree_trace_dir(t, workspace_id, trace, err);
     if (rc == 1)
-        rc = tree_open_span(t, span, &fd, err);
-    if (rc == 1 && tree_load(t, fd, out, err) != 0)
+        rc = tree_open_span(t, span, &fd, &size, err);
+    if (rc == 1 && tree_load(t, fd, size, out, err) != 0)
         rc = -1;
     if (fd >= 0)
         close(fd);
