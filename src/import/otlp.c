@@ -8,6 +8,7 @@
 
 #include "import/import.h"
 #include "import/input.h"
+#include "util/jsonarena.h"
 
 #define GET(o, k) cJSON_GetObjectItemCaseSensitive((o), (k))
 #define READER_MAX_PENDING 4096
@@ -301,16 +302,21 @@ static int reader_text(struct reader *r, const char *in, size_t len,
         line += reader_newlines(counted, p);
         counted = p;
         r->record_line = line;
+        /* Every value of the document and of its spans is freed before
+         * the next one is parsed: they may all come from the arena. */
+        sp_json_arena_begin();
         v = cJSON_ParseWithLengthOpts(p, (size_t)(stop - p), &end, 0);
         if (!v) {
             uint64_t at = line + reader_newlines(p, cJSON_GetErrorPtr());
 
+            sp_json_arena_end();
             snprintf(why, sizeof(why), "not valid JSON (at line %llu)",
                      (unsigned long long)at);
             return reader_not_otlp(r, line, by_line ? why : "not valid JSON");
         }
         rc = reader_value(r, v);
         cJSON_Delete(v);
+        sp_json_arena_end();
     }
     return rc;
 }
