@@ -46,6 +46,7 @@ extern const char *const row_columns[ROW_N_COLUMNS];
 /* Reused across rows: holds the text the row's values point into. */
 struct row_out {
     struct sp_buf input, output;
+    struct sp_buf repaired[3];     /* input, output, model when not UTF-8 */
     char numbers[5][ROW_COST_LEN]; /* four token counts and the cost */
     struct sp_value values[ROW_N_COLUMNS];
     struct sp_row row;

@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "export/row.h"
+#include "util/jsonarena.h"
+#include "util/utf8.h"
 
 const char *const row_columns[ROW_N_COLUMNS] = {
     "input",         "output",        "span_id",          "trace_id",
@@ -15,17 +17,25 @@ const char *const row_columns[ROW_N_COLUMNS] = {
 
 void row_out_init(struct row_out *o)
 {
+    int i;
+
     memset(o, 0, sizeof(*o));
     sp_buf_init(&o->input, 0);
     sp_buf_init(&o->output, 0);
+    for (i = 0; i < 3; i++)
+        sp_buf_init(&o->repaired[i], 0);
     o->row.values = o->values;
     o->row.n_values = ROW_N_COLUMNS;
 }
 
 void row_out_free(struct row_out *o)
 {
+    int i;
+
     sp_buf_free(&o->input);
     sp_buf_free(&o->output);
+    for (i = 0; i < 3; i++)
+        sp_buf_free(&o->repaired[i]);
 }
 
 static void set_string(struct sp_value *v, const char *s, size_t len)
@@ -87,25 +97,46 @@ static int build_input(const cJSON *input, struct row_out *o,
     return 0;
 }
 
-static void fill_values(const struct page_row *r, const char *page_text,
-                        struct row_out *o)
+/* Text as a JavaScript runtime reading the bytes would have it: invalid
+ * UTF-8 (PostgreSQL holds none; other tools' files may) becomes U+FFFD
+ * rather than reach a file that says it is UTF-8. */
+static int set_text(struct sp_value *v, const char *s, size_t len,
+                    struct sp_buf *repaired)
+{
+    if (sp_utf8_valid_prefix(s, len) != len) {
+        sp_buf_reset(repaired);
+        if (sp_utf8_repair(s, len, repaired) != 0)
+            return -1;
+        s = sp_buf_str(repaired);
+        len = repaired->len;
+    }
+    set_string(v, s, len);
+    return 0;
+}
+
+static int fill_values(const struct page_row *r, const char *page_text,
+                       struct row_out *o)
 {
     const char *model =
         r->model_off == SIZE_MAX ? "" : page_text + r->model_off;
     int i;
 
-    set_string(&o->values[0], sp_buf_str(&o->input), o->input.len);
-    set_string(&o->values[1], sp_buf_str(&o->output), o->output.len);
+    if (set_text(&o->values[0], sp_buf_str(&o->input), o->input.len,
+                 &o->repaired[0]) != 0 ||
+        set_text(&o->values[1], sp_buf_str(&o->output), o->output.len,
+                 &o->repaired[1]) != 0 ||
+        set_text(&o->values[8], model, strlen(model), &o->repaired[2]) != 0)
+        return -1;
     set_string(&o->values[2], r->id, strlen(r->id));
     set_string(&o->values[3], r->trace_id, strlen(r->trace_id));
     for (i = 0; i < 4; i++)
         set_integer(&o->values[4 + i], o->numbers[i], r->tokens[i]);
-    set_string(&o->values[8], model, strlen(model));
     row_format_cost(r->cost, !r->has_cost, o->numbers[4]);
     o->values[9].type = SP_VALUE_DECIMAL;
     o->values[9].text = o->numbers[4];
     o->values[9].len = strlen(o->numbers[4]);
     o->values[9].integer = 0;
+    return 0;
 }
 
 static int build_from_metadata(const struct page_row *r, const cJSON *doc,
@@ -145,17 +176,19 @@ int row_build(const struct page_row *r, const char *page_text,
         *why = SKIP_NO_COMPLETION;
         return ROW_SKIPPED;
     }
+    sp_json_arena_begin(); /* the row keeps copies, nothing of doc */
     doc = r->doc_off == SIZE_MAX
               ? NULL
               : cJSON_ParseWithLength(page_text + r->doc_off, r->doc_len);
     if (!cJSON_IsObject(doc)) { /* missing, or not a JSON object */
-        cJSON_Delete(doc);
         *why = SKIP_NO_METADATA;
-        return ROW_SKIPPED;
+        rc = ROW_SKIPPED;
+    } else {
+        rc = build_from_metadata(r, doc, o, why, warn, warn_arg);
     }
-    rc = build_from_metadata(r, doc, o, why, warn, warn_arg);
     cJSON_Delete(doc);
-    if (rc == ROW_BUILT)
-        fill_values(r, page_text, o);
+    sp_json_arena_end();
+    if (rc == ROW_BUILT && fill_values(r, page_text, o) != 0)
+        rc = ROW_NOMEM;
     return rc;
 }

@@ -180,4 +180,25 @@ printf '\001\377\376\n' >"$T/binary.keys"
 expect_exit 2 "a binary key file is refused" sp export --workspace 1 --only-file "$T/binary.keys"
 expect_grep '"???" is not a span key' "$T/stderr" \
     "the refusal shows no raw bytes"
+# Bytes that are not UTF-8 in a dump become U+FFFD in every output, as a
+# JavaScript runtime reading them would decode them.
+BT=0000000000000000000000000000bad0
+{
+    printf '{"id":"00000000000000b1","trace_id":"%s","workspace_id":7,"type":"prompt","started_at":"2026-02-01"}\n' "$BT"
+    printf '{"id":"00000000000000b2","trace_id":"%s","parent_id":"00000000000000b1","workspace_id":7,"type":"completion","started_at":"2026-02-01","model":"m\377","metadata":{"type":"completion","input":[{"role":"user","content":"q\300\257"}],"output":[{"role":"assistant","content":"a\355\240\200z"}]}}\n' "$BT"
+} >"$T/badutf8.ndjson"
+expect_exit 0 "a dump with bytes that are not UTF-8" \
+    sp import "$T/badutf8.ndjson"
+expect_exit 0 "its export to NDJSON" sp export --workspace 7 \
+    --only "$BT:00000000000000b1" --format ndjson
+expect_eq '{"input":"q\ufffd\ufffd","output":"a\ufffd\ufffd\ufffdz","model":"m\ufffd"}' \
+    "$("$PYTHON3" -c 'import json, sys
+r = json.loads(open(sys.argv[1], "rb").read().decode("utf-8", "strict"))
+print(json.dumps({k: r[k] for k in ("input", "output", "model")}, separators=(",", ":")))' "$T/stdout")" \
+    "the NDJSON is strict UTF-8, each bad sequence one U+FFFD"
+expect_exit 0 "its export to CSV" sp export --workspace 7 \
+    --only "$BT:00000000000000b1"
+"$PYTHON3" -c 'import sys; open(sys.argv[1], "rb").read().decode("utf-8", "strict")' \
+    "$T/stdout" || fail "the CSV is not UTF-8"
+ok "the CSV is strict UTF-8 too"
 done_testing

@@ -17,6 +17,7 @@
 #include "util/hex.h"
 #include "util/jsonarena.h"
 #include "util/jsonw.h"
+#include "util/utf8.h"
 #include "util/sha256.h"
 
 /* ---- hex, base64, uuid ------------------------------------------------- */
@@ -416,6 +417,47 @@ static void percent_encoding_keeps_unreserved_and_escapes_the_rest(void **state)
     free(e);
 }
 
+/* ---- utf8 -------------------------------------------------------------- */
+
+static void assert_repairs(const char *in, size_t len, const char *want)
+{
+    struct sp_buf out;
+
+    sp_buf_init(&out, 0);
+    assert_int_equal(sp_utf8_repair(in, len, &out), 0);
+    assert_string_equal(sp_buf_str(&out), want);
+    sp_buf_free(&out);
+}
+#define REPAIRS(lit, want) assert_repairs((lit), sizeof(lit) - 1, (want))
+#define FFFD "\xef\xbf\xbd"
+
+static void utf8_valid_text_is_kept_byte_for_byte(void **state)
+{
+    (void)state;
+    assert_int_equal(sp_utf8_valid_prefix("abc \xc3\xa9 \xe2\x82\xac "
+                                          "\xf0\x9f\x98\x80",
+                                          16),
+                     16);
+    REPAIRS("abc \xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80",
+            "abc \xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80");
+}
+
+/* The WHATWG decoder's maximal subparts, as Node's TextDecoder gives them. */
+static void
+utf8_invalid_sequences_become_one_fffd_per_maximal_subpart(void **state)
+{
+    (void)state;
+    REPAIRS("a\xff" "b", "a" FFFD "b");
+    REPAIRS("a\xc3", "a" FFFD);                       /* cut 2-byte sequence */
+    REPAIRS("\xe2\x82z", FFFD "z");                   /* cut 3-byte: one FFFD */
+    REPAIRS("\xc0\xaf", FFFD FFFD);                   /* overlong lead */
+    REPAIRS("\xe0\x80\x80", FFFD FFFD FFFD);          /* overlong 3-byte */
+    REPAIRS("\xed\xa0\x80", FFFD FFFD FFFD);          /* a surrogate */
+    REPAIRS("\xf4\x90\x80\x80", FFFD FFFD FFFD FFFD); /* past U+10FFFF */
+    REPAIRS("\x80\xbf", FFFD FFFD);                   /* lone continuations */
+    assert_int_equal(sp_utf8_valid_prefix("ok\xff", 3), 2);
+}
+
 /* ---- jsonarena ---------------------------------------------------------- */
 
 /* A document of n members "kI": "vvv...", each value `width` long. */
@@ -525,6 +567,9 @@ int main(void)
         cmocka_unit_test(sha256_file_names_a_missing_file),
         cmocka_unit_test(
             percent_encoding_keeps_unreserved_and_escapes_the_rest),
+        cmocka_unit_test(utf8_valid_text_is_kept_byte_for_byte),
+        cmocka_unit_test(
+            utf8_invalid_sequences_become_one_fffd_per_maximal_subpart),
         cmocka_unit_test(
             json_arena_parses_records_larger_than_a_chunk_one_after_another),
         cmocka_unit_test(
