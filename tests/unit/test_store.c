@@ -82,6 +82,33 @@ static void store_runs_in_wal_mode_with_foreign_keys(void **state)
     store_close(st);
 }
 
+static void new_store_has_16k_pages_and_an_old_one_keeps_its_own(void **state)
+{
+    char old_path[160];
+    struct sp_err err = {0};
+    struct store *st;
+    sqlite3 *db;
+
+    (void)state;
+    assert_int_equal(store_open(&st, path, 0, &err), 0);
+    assert_int_equal(one_int(st, "PRAGMA page_size"), 16384);
+    store_close(st);
+    /* A store begun with 4 KiB pages, as stores were before. */
+    snprintf(old_path, sizeof(old_path), "%s/old.db", dir);
+    assert_int_equal(sqlite3_open(old_path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db,
+                                  "PRAGMA page_size = 4096;"
+                                  " PRAGMA journal_mode = WAL;"
+                                  " CREATE TABLE t (x); DROP TABLE t;",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(db);
+    assert_int_equal(store_open(&st, old_path, 0, &err), 0);
+    assert_int_equal(one_int(st, "PRAGMA page_size"), 4096);
+    assert_int_equal(one_int(st, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
+    store_close(st);
+}
+
 static void reopening_a_store_keeps_its_rows(void **state)
 {
     struct sp_err err = {0};
@@ -149,6 +176,9 @@ int main(void)
             new_store_is_created_0600_at_the_current_schema, setup, teardown),
         cmocka_unit_test_setup_teardown(
             store_runs_in_wal_mode_with_foreign_keys, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            new_store_has_16k_pages_and_an_old_one_keeps_its_own, setup,
+            teardown),
         cmocka_unit_test_setup_teardown(reopening_a_store_keeps_its_rows, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(store_from_a_newer_spanport_is_refused,
