@@ -126,8 +126,7 @@ static int flush_stdout(int rc)
 {
     if (fflush(stdout) == 0 && !ferror(stdout))
         return rc;
-    fprintf(stderr, "spanport: writing standard output: %s\n",
-            strerror(errno));
+    fprintf(stderr, "spanport: writing standard output: %s\n", strerror(errno));
     return rc ? rc : 1;
 }
 
