@@ -155,11 +155,14 @@ note() {
     printf '%s\tnote\t\t\t\t\t\t\t%s\n' "$1" "$2" >>"$TSV"
 }
 
-jget() { # jget FILE KEY: a top-level number of a JSON document (0 if none)
+# jget FILE KEY: a top-level number of the last JSON document of FILE, one
+# a line (0 if none): the repeated runs of best() append theirs to one file
+jget() {
     "$PYTHON3" -c 'import json, sys
 try:
-    print(int(json.load(open(sys.argv[1])).get(sys.argv[2], 0)))
-except (OSError, ValueError, AttributeError):
+    last = [l for l in open(sys.argv[1]) if l.strip()][-1]
+    print(int(json.loads(last).get(sys.argv[2], 0)))
+except (OSError, ValueError, AttributeError, IndexError):
     print(0)' "$1" "$2"
 }
 
