@@ -1,11 +1,15 @@
 /* import/writer.c: puts spans and their metadata into the store, one
  * transaction per file, row by row or as a bulk load, counting inserts and
- * replacements. Knows the store schema; nothing of any dump format. */
+ * replacements. Knows the store schema; nothing of any dump format.
+ * During a file the statements run on the thread of a span_queue: from
+ * writer_begin to commit or rollback, only that thread uses the store. */
 #include "import/writer.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "import/span_queue.h"
 #include "store.h"
 #include "util/hex.h"
 #include "util/time.h"
@@ -109,6 +113,7 @@ struct writer {
     size_t n_indexes;
     int is_bulk;      /* the indexes of spans are dropped until commit */
     int is_exclusive; /* the store is out of WAL mode for this file */
+    struct span_queue *queue; /* during a file; NULL: puts run here */
 };
 
 void span_clear(struct sp_span *s)
@@ -154,6 +159,7 @@ void writer_free(struct writer *w)
 {
     if (!w)
         return;
+    span_queue_stop(w->queue, 1);
     free_indexes(w);
     sqlite3_finalize(w->insert);
     sqlite3_finalize(w->update);
@@ -239,10 +245,18 @@ static int resolve_duplicates(struct writer *w, struct sp_err *err)
     return store_exec(w->st, SQL_RESOLVED, err);
 }
 
-/* Builds the dropped indexes again, the unique key first. */
+/* Builds the dropped indexes again, the unique key first. Each build is
+ * a sort, which SQLite splits among helper threads when allowed to. */
 static int bulk_finish(struct writer *w, struct sp_err *err)
 {
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     size_t i;
+
+    if (cpus > 1 &&
+        store_exec(w->st,
+                   cpus > 4 ? "PRAGMA threads = 4" : "PRAGMA threads = 2",
+                   err) != 0)
+        return -1;
 
     for (i = 0; i < w->n_indexes; i++) {
         const char *create = w->indexes[i].create;
@@ -259,6 +273,8 @@ static int bulk_finish(struct writer *w, struct sp_err *err)
     free_indexes(w);
     return 0;
 }
+
+static int put_now(void *arg, const struct sp_span *sp, struct sp_err *err);
 
 /* An empty store that no one else has open is loaded with a rollback
  * journal (store_take_exclusive). */
@@ -291,13 +307,29 @@ int writer_begin(struct writer *w, const char *path, const char *format,
         return -1;
     }
     w->seq = sqlite3_last_insert_rowid(w->st->db);
+    if (span_queue_start(&w->queue, put_now, w, err) != 0)
+        w->queue = NULL; /* no thread: the reader's thread puts */
     return 0;
+}
+
+/* Ends the file's queue once every span is put; -1 if a put failed. */
+static int finish_queue(struct writer *w, struct sp_err *err)
+{
+    int rc = w->queue ? span_queue_drain(w->queue, err) : 0;
+
+    span_queue_stop(w->queue, 0);
+    w->queue = NULL;
+    return rc;
 }
 
 int writer_commit(struct writer *w, struct sp_err *err)
 {
     sqlite3_stmt *s = w->log_counts;
 
+    if (finish_queue(w, err) != 0) {
+        writer_rollback(w);
+        return -1;
+    }
     if (w->is_bulk && bulk_finish(w, err) != 0) {
         writer_rollback(w);
         return -1;
@@ -321,6 +353,8 @@ void writer_rollback(struct writer *w)
 {
     struct sp_err ignored = {0};
 
+    span_queue_stop(w->queue, 1);
+    w->queue = NULL;
     store_rollback(w->st);
     free_indexes(w); /* the rollback brought the indexes back */
     if (w->is_exclusive)
@@ -328,8 +362,12 @@ void writer_rollback(struct writer *w)
     w->is_exclusive = 0;
 }
 
-void writer_counts(const struct writer *w, struct writer_counts *out)
+void writer_counts(struct writer *w, struct writer_counts *out)
 {
+    struct sp_err ignored = {0};
+
+    if (w->queue) /* a failed put shows at commit */
+        span_queue_drain(w->queue, &ignored);
     *out = w->counts;
 }
 
@@ -428,16 +466,25 @@ static int put_row(struct writer *w, const struct sp_span *sp,
     return 0;
 }
 
-int writer_put(struct writer *w, const struct sp_span *sp, struct sp_err *err)
+/* Stores one checked span: the put of the span queue's thread. */
+static int put_now(void *arg, const struct sp_span *sp, struct sp_err *err)
 {
+    struct writer *w = arg;
     sqlite3_int64 rowid = 0;
     sqlite3_stmt *s = w->put_metadata;
 
-    if (check_span(sp, err) != 0 || put_row(w, sp, &rowid, err) != 0)
+    if (put_row(w, sp, &rowid, err) != 0)
         return -1;
     if (!sp->metadata) /* dumps.md: without metadata the stored one stays */
         return 0;
     sqlite3_bind_int64(s, 1, rowid);
     sqlite3_bind_text(s, 2, sp->metadata, (int)sp->metadata_len, SQLITE_STATIC);
     return store_step_done(w->st, s, err, "storing span metadata");
+}
+
+int writer_put(struct writer *w, const struct sp_span *sp, struct sp_err *err)
+{
+    if (check_span(sp, err) != 0)
+        return -1;
+    return w->queue ? span_queue_push(w->queue, sp, err) : put_now(w, sp, err);
 }

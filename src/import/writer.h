@@ -52,15 +52,17 @@ void writer_free(struct writer *w);
  * file's path and format are recorded in the store's import log. */
 int writer_begin(struct writer *w, const char *path, const char *format,
                  struct sp_err *err);
+/* Checks s and queues a copy for the store; a store failure shows at a
+ * later put or at commit, as the error of the whole file. */
 int writer_put(struct writer *w, const struct sp_span *s, struct sp_err *err);
 int writer_commit(struct writer *w, struct sp_err *err);
 void writer_rollback(struct writer *w);
 
-/* Counts since writer_begin (reset by it). */
+/* Counts since writer_begin (reset by it); waits for queued spans. */
 struct writer_counts {
     uint64_t inserted;
     uint64_t replaced;
 };
-void writer_counts(const struct writer *w, struct writer_counts *out);
+void writer_counts(struct writer *w, struct writer_counts *out);
 
 #endif

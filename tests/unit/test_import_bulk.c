@@ -83,6 +83,7 @@ static void run_load(struct fx *f, struct load *l)
     for (i = 0; i < l->unique; i++)
         if (i != KEY_A && i != KEY_B && i != KEY_C && i != KEY_D)
             put(w, 1, i, "unique", i % 2 ? "{\"u\":true}" : NULL);
+    writer_counts(w, &l->counts); /* waits until the queued spans are put */
     snprintf(l->indexes_midway, sizeof(l->indexes_midway), "%s",
              fx_query(f, "SELECT count(*) FROM sqlite_schema WHERE type ="
                          " 'index' AND tbl_name = 'spans'"));
