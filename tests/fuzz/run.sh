@@ -1,7 +1,8 @@
 #!/bin/sh
 # tests/fuzz/run.sh: `make fuzz`: runs each libFuzzer target for
 # FUZZ_SECONDS, one after another on one core, over a copy of its seed
-# corpus plus the inputs that once crashed it, then says what it found.
+# corpus plus the inputs that once crashed it (with TARGET.dict when there
+# is one), then says what it found.
 # Exits 1 when a target found a crash, leak, hang or memory blow-up.
 #
 # Environment (make fuzz sets them all):
@@ -22,12 +23,16 @@ for target in $FUZZ_TARGETS; do
     if [ -d "$fuzz_dir/crashes/$target" ]; then
         set -- "$@" "$fuzz_dir/crashes/$target"
     fi
+    dict=
+    if [ -f "$fuzz_dir/$target.dict" ]; then
+        dict=-dict=$fuzz_dir/$target.dict # words worth splicing in
+    fi
     echo "fuzz_$target: ${FUZZ_SECONDS}s, log in $work/fuzz.log"
     # -timeout: a hang; -rss_limit_mb: memory without bound; libFuzzer
     # stops at the first fault and leaves its input as $work/KIND-SHA1.
     "$FUZZ_BUILD/fuzz_$target" -max_total_time="$FUZZ_SECONDS" -timeout=10 \
         -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$work/" \
-        "$@" >"$work/fuzz.log" 2>&1
+        $dict "$@" >"$work/fuzz.log" 2>&1
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/fuzz.log")
     echo "  ${execs:-?} runs, corpus $(ls "$work/corpus" | wc -l) inputs"
     for artifact in "$work"/crash-* "$work"/leak-* "$work"/timeout-* \
