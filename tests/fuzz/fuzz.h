@@ -17,7 +17,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
  * holding one document, for the archive readers) and emptied after each
  * import, so that every input meets the same store. The input may be
  * refused; what aborts is an import that breaks its promises: a failure
- * without a message, a transaction left open, an unusable store. */
+ * without a message, a transaction left open, a count of inserted spans
+ * that is not what the store holds, an id that is not lowercase hex. */
 void fuzz_import(const uint8_t *data, size_t size, enum import_format fmt);
 
 /* The metadata tree's one document: workspace 1, this trace, this span. */

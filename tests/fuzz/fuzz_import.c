@@ -139,6 +139,40 @@ static void put_input(const uint8_t *data, size_t size)
     }
 }
 
+/* What every import must leave, whatever its input: as many spans as it
+ * says it inserted, and only ids of hex digits, lowercase (the metadata
+ * tree builds paths from them). */
+static const char SQL_COUNT_STORED[] =
+    "SELECT count(*) FROM spans WHERE trace_id <> 'fuzz'";
+static const char SQL_COUNT_BAD_IDS[] =
+    "SELECT count(*) FROM spans WHERE trace_id <> 'fuzz' AND ("
+    " length(trace_id) <> 32 OR trace_id GLOB '*[^0-9a-f]*' OR"
+    " length(id) <> 16 OR id GLOB '*[^0-9a-f]*' OR"
+    " (parent_id <> '' AND (length(parent_id) <> 16 OR"
+    "  parent_id GLOB '*[^0-9a-f]*')))";
+
+static sqlite3_int64 count_of(const char *sql)
+{
+    sqlite3_stmt *s = NULL;
+    sqlite3_int64 n = -1;
+
+    if (sqlite3_prepare_v2(scratch.st->db, sql, -1, &s, NULL) == SQLITE_OK &&
+        sqlite3_step(s) == SQLITE_ROW)
+        n = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    if (n < 0)
+        die(sql, sqlite3_errmsg(scratch.st->db));
+    return n;
+}
+
+static void check_store(const struct import_summary *sum)
+{
+    if (count_of(SQL_COUNT_STORED) != (sqlite3_int64)sum->inserted)
+        die("import_file", "stored a number of spans other than it says");
+    if (count_of(SQL_COUNT_BAD_IDS) != 0)
+        die("import_file", "stored an id that is not lowercase hex");
+}
+
 /* Reads every message to its end, so that ASan sees one left unended. */
 static void take_report(void *arg, const char *line)
 {
@@ -170,6 +204,7 @@ void fuzz_import(const uint8_t *data, size_t size, enum import_format fmt)
         die("import_file", "failed without saying why");
     if (!sqlite3_get_autocommit(scratch.st->db))
         die("import_file", "left a transaction open");
+    check_store(&sum);
     if (sqlite3_exec(scratch.st->db, SQL_EMPTY, NULL, NULL, NULL) != SQLITE_OK)
         die("emptying the store", sqlite3_errmsg(scratch.st->db));
 }
