@@ -159,8 +159,9 @@ int input_line(struct sp_input *in, char **line, size_t *len,
     size_t scanned = 0;
 
     for (;;) {
-        char *base = in->buf + in->start;
         size_t avail = in->end - in->start;
+        /* no buffer before the first fill: NULL + 0 is undefined in C */
+        char *base = avail > 0 ? in->buf + in->start : NULL;
         char *nl = avail > scanned
                        ? memchr(base + scanned, '\n', avail - scanned)
                        : NULL;

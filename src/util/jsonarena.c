@@ -13,8 +13,14 @@
  * freeing is a range check. */
 
 /* Under AddressSanitizer every allocation stays a malloc, so that it still
- * sees each cJSON node on its own. */
-#if defined(__SANITIZE_ADDRESS__)
+ * sees each cJSON node on its own. GCC says so with __SANITIZE_ADDRESS__,
+ * clang (before 18) only through __has_feature. */
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SP_ADDRESS_SANITIZER 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) || defined(SP_ADDRESS_SANITIZER)
 #define ARENA_ENABLED 0
 #else
 #define ARENA_ENABLED 1
