@@ -230,11 +230,15 @@ static int run_reader(struct import_ctx *ctx, enum import_format f,
         file_note(ctx, "%llu more reports not shown",
                   (unsigned long long)(ctx->file_reports - IMPORT_MAX_REPORTS));
     writer_counts(ctx->writer, &counts);
-    if (ctx->file_skipped > 0 && counts.inserted + counts.replaced == 0)
-        file_note(ctx,
-                  "no record could be read as %s; if it is another format, "
-                  "name it with --format",
-                  import_format_name(f));
+    if (ctx->file_skipped > 0 && counts.inserted + counts.replaced == 0) {
+        writer_rollback(ctx->writer);
+        return sp_err_set(err, SP_EFAIL,
+                          "%s: no record could be read as %s (%llu skipped), "
+                          "so the file is refused; if it is another format, "
+                          "name it with --format",
+                          input_name(ctx->in), import_format_name(f),
+                          (unsigned long long)ctx->file_skipped);
+    }
     if (writer_commit(ctx->writer, err) != 0)
         return -1;
     writer_counts(ctx->writer, &counts);
@@ -248,6 +252,7 @@ int import_file(struct store *st, const char *path,
                 struct sp_err *err)
 {
     struct import_ctx ctx = {.opts = opts, .summary = sum};
+    struct import_summary before = *sum;
     enum import_format f = opts->format;
     int rc = -1;
 
@@ -261,6 +266,8 @@ int import_file(struct store *st, const char *path,
     if (rc != 0 && !ctx.strict_failed && err->kind == SP_EINPUT)
         err->kind = SP_EFAIL; /* a refused file, not a strict stop */
 done:
+    if (rc != 0) /* nothing of the file is kept: none of its counts either */
+        *sum = before;
     writer_free(ctx.writer);
     input_close(ctx.in);
     return rc;

@@ -48,7 +48,7 @@ struct import_ctx {
     struct writer *writer;
     struct sp_input *in;
     struct import_summary *summary;
-    int strict_failed; /* set by import_bad under --strict */
+    int strict_failed;     /* set by import_bad under --strict */
     uint64_t file_skipped; /* records of this file skipped as bad */
     uint64_t file_reports; /* reports of this file, shown or not */
 };
@@ -82,9 +82,11 @@ int read_latitude_csv(struct import_ctx *ctx, struct sp_err *err);
 int read_latitude_pgdump(struct import_ctx *ctx, struct sp_err *err);
 int read_otlp(struct import_ctx *ctx, struct sp_err *err);
 
-/* Imports one file (one transaction). On -1, err says why: SP_EINPUT for a
- * strict stop (exit 3), SP_EFAIL for a refused or unreadable file (the
- * caller goes on with the next file), SP_ESTORE for a store failure. */
+/* Imports one file (one transaction). A file that has records but none
+ * that could be imported is refused. On -1 nothing of the file is kept,
+ * nor counted in sum, and err says why: SP_EINPUT for a strict stop (exit
+ * 3), SP_EFAIL for a refused or unreadable file (the caller goes on with
+ * the next file), SP_ESTORE for a store failure. */
 int import_file(struct store *st, const char *path,
                 const struct import_opts *opts, struct import_summary *sum,
                 struct sp_err *err);

@@ -73,7 +73,8 @@ expect_grep "not a known dump format (tried latitude-ndjson" "$T/stderr" \
     "the refusal names the formats tried"
 printf '%s\n' "$(span 00000000000000c1 $TR prompt)" | head -c 40 \
     >"$T/trunc.ndjson"
-expect_exit 0 "a truncated last line is reported" sp import "$T/trunc.ndjson"
+expect_exit 1 "a file of one truncated record is refused" \
+    sp import "$T/trunc.ndjson"
 expect_grep "trunc.ndjson:1: " "$T/stderr" "truncated record reported"
 printf '{\n  "trace": {"id": "0af7651916cd43dd8448eb211c80319c"},\n  "observations": []\n}\n' \
     >"$T/other.json"
@@ -82,14 +83,42 @@ expect_grep "otlp: JSON, but neither OTLP trace data nor one span object per lin
     "$T/stderr" "the refusal says what kind of JSON it is not"
 i=0
 while [ $i -lt 150 ]; do echo '{"hello": 1}'; i=$((i + 1)); done >"$T/many.ndjson"
-expect_exit 0 "a file of bad records is read" sp import "$T/many.ndjson"
+expect_exit 1 "a file of bad records only is refused" sp import "$T/many.ndjson"
 expect_eq 100 "$(grep -c 'many.ndjson:[0-9]*: ' "$T/stderr")" \
     "at most 100 bad records are shown per file"
 expect_grep "many.ndjson: 50 more reports not shown" "$T/stderr" \
     "the rest are counted"
-expect_grep "many.ndjson: no record could be read as latitude-ndjson" \
-    "$T/stderr" "a file with no good record says so"
-expect_grep "150 records skipped" "$T/stderr" "the summary counts them all"
+expect_grep "^spanport: $T/many.ndjson: no record could be read as latitude-ndjson (150 skipped), so the file is refused; if it is another format, name it with --format" \
+    "$T/stderr" "a file with no good record says so, and that it is refused"
+expect_grep "0 records skipped, 0 warnings, 1 files refused" "$T/stderr" \
+    "the summary counts the refused file, not its records"
+
+# Whole files of records no reader could take: refused (exit 1), listed in
+# --json, nothing stored; one good record keeps the file.
+before=$(q 'SELECT count(*) FROM spans')
+{
+    echo "id,trace_id,workspace_id,started_at"
+    echo "00000000000000e1,$TR,1,2026-01-15"
+    echo "00000000000000e2,$TR,1,2026-01-15"
+} >"$T/spans.csv"
+expect_exit 1 "a CSV read as latitude-ndjson is refused" \
+    sp --json import --format latitude-ndjson "$T/spans.csv"
+expect_grep '"refused":\[{"file":"'"$T"'/spans.csv","reason":"'"$T"'/spans.csv: no record could be read as latitude-ndjson (3 skipped), so the file is refused' \
+    "$T/stdout" "--json lists the refused file with its reason"
+expect_grep '"inserted":0,"replaced":0,"skipped":0,"warnings":0' "$T/stdout" \
+    "--json counts nothing of the refused file"
+expect_exit 1 "a CSV whose header lacks a required column is refused" \
+    sp import --format latitude-csv "$T/spans.csv"
+expect_eq "$before" "$(q 'SELECT count(*) FROM spans')" \
+    "nothing of a refused file is stored"
+{
+    span 00000000000000e3 $TR prompt
+    echo '{"hello": 1}'
+} >"$T/one-good.ndjson"
+expect_exit 0 "a file with one good record is imported" \
+    sp import "$T/one-good.ndjson"
+expect_grep "1 spans inserted, 0 replaced, 1 records skipped" "$T/stderr" \
+    "its bad record is skipped"
 : >"$T/empty.ndjson"
 expect_exit 0 "an empty file imports nothing" sp import "$T/empty.ndjson"
 

@@ -126,11 +126,13 @@ static void csv_record_with_too_few_fields_is_reported(void **state)
     struct fx *f = *state;
 
     WRITE(f, "s.csv", HDR "\n00000000000000a1," T1 "\n");
-    assert_int_equal(fx_import(f, "s.csv", IMPORT_LATITUDE_CSV, NULL, 0), 0);
+    assert_int_equal(fx_import(f, "s.csv", IMPORT_LATITUDE_CSV, NULL, 0), -1);
     assert_string_equal(fx_reports(f),
-                        "s.csv:2: has 2 fields, the header has 5 columns\n"
-                        "s.csv: no record could be read as latitude-csv; if it "
-                        "is another format, name it with --format\n");
+                        "s.csv:2: has 2 fields, the header has 5 columns\n");
+    assert_string_equal(fx_err(f), "s.csv: no record could be read as "
+                                   "latitude-csv (1 skipped), so the file is "
+                                   "refused; if it is another format, name it "
+                                   "with --format");
 }
 
 static void csv_header_without_id_and_trace_id_refuses_the_file(void **state)

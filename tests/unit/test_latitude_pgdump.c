@@ -141,15 +141,18 @@ pgdump_row_with_wrong_field_count_is_reported_with_its_line(void **state)
                       PROW("a3") "\t\\\n"
                       "\\.\n");
     /* clang-format on */
-    assert_int_equal(fx_import(f, "d.sql", IMPORT_LATITUDE_PGDUMP, NULL, 0), 0);
+    assert_int_equal(fx_import(f, "d.sql", IMPORT_LATITUDE_PGDUMP, NULL, 0),
+                     -1);
     assert_string_equal(fx_reports(f),
                         "d.sql:2: has 5 fields, the COPY line names 6 "
                         "columns\n"
                         "d.sql:3: has more fields than the 6 columns the "
                         "COPY line names\n"
-                        "d.sql:4: column name ends in a lone backslash\n"
-                        "d.sql: no record could be read as latitude-pgdump; "
-                        "if it is another format, name it with --format\n");
+                        "d.sql:4: column name ends in a lone backslash\n");
+    assert_string_equal(fx_err(f), "d.sql: no record could be read as "
+                                   "latitude-pgdump (3 skipped), so the file "
+                                   "is refused; if it is another format, name "
+                                   "it with --format");
 }
 
 static void
