@@ -132,6 +132,8 @@ static void print_summary(const struct cli *cli, const struct import_summary *s,
         cJSON_AddStringToObject(r, "reason", refused[i].reason);
         cJSON_AddItemToArray(list, r);
     }
+    cJSON_AddNumberToObject(doc, "without_metadata",
+                            (double)s->without_metadata);
     cli_print_json(doc);
 }
 

@@ -195,23 +195,68 @@ static import_reader_fn reader_for(enum import_format f)
     return NULL;
 }
 
-/* Reports "FILE: message" about the file as a whole, never capped. */
-static void file_note(struct import_ctx *ctx, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static void file_note(struct import_ctx *ctx, const char *fmt, ...)
+/* Reports "FILE: kind message" about the file as a whole, never capped. */
+static void file_vreport(struct import_ctx *ctx, const char *kind,
+                         const char *fmt, va_list ap)
 {
     char msg[768];
-    va_list ap;
     int n;
 
     if (!ctx->opts->report)
         return;
-    n = snprintf(msg, sizeof(msg), "%s: ", input_name(ctx->in));
-    va_start(ap, fmt);
+    n = snprintf(msg, sizeof(msg), "%s: %s", input_name(ctx->in), kind);
     if (n > 0 && (size_t)n < sizeof(msg))
         vsnprintf(msg + n, sizeof(msg) - (size_t)n, fmt, ap);
-    va_end(ap);
     ctx->opts->report(ctx->opts->report_arg, msg);
+}
+
+static void file_note(struct import_ctx *ctx, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void file_note(struct import_ctx *ctx, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    file_vreport(ctx, "", fmt, ap);
+    va_end(ap);
+}
+
+/* A warning about the whole file; counted with the records' warnings. */
+static void file_warn(struct import_ctx *ctx, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void file_warn(struct import_ctx *ctx, const char *fmt, ...)
+{
+    va_list ap;
+
+    ctx->summary->warnings++;
+    va_start(ap, fmt);
+    file_vreport(ctx, "warning: ", fmt, ap);
+    va_end(ap);
+}
+
+/* The Latitude archives keep metadata apart from the rows: say once per
+ * file what a missing tree, or missing files in it, mean for the export
+ * (which skips completions without metadata), not once per span. */
+static void metadata_notes(struct import_ctx *ctx, enum import_format f,
+                           uint64_t n_spans)
+{
+    const char *dir = ctx->opts->metadata_dir;
+
+    if (f != IMPORT_LATITUDE_CSV && f != IMPORT_LATITUDE_PGDUMP)
+        return;
+    if (!dir && n_spans > 0)
+        file_warn(ctx,
+                  "imported without --metadata-dir: its spans have no "
+                  "metadata, and export skips completions without metadata; "
+                  "import it again with --metadata-dir DIR, DIR holding the "
+                  "workspaces/ tree of the object store");
+    if (dir && ctx->file_no_metadata > 0)
+        file_note(ctx,
+                  "%llu spans had no metadata file under %s; they are "
+                  "stored without metadata (export skips completions "
+                  "without it)",
+                  (unsigned long long)ctx->file_no_metadata, dir);
+    ctx->summary->without_metadata += ctx->file_no_metadata;
 }
 
 static int run_reader(struct import_ctx *ctx, enum import_format f,
@@ -239,6 +284,7 @@ static int run_reader(struct import_ctx *ctx, enum import_format f,
                           input_name(ctx->in), import_format_name(f),
                           (unsigned long long)ctx->file_skipped);
     }
+    metadata_notes(ctx, f, counts.inserted + counts.replaced);
     if (writer_commit(ctx->writer, err) != 0)
         return -1;
     writer_counts(ctx->writer, &counts);

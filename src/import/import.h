@@ -40,6 +40,9 @@ struct import_summary {
     uint64_t skipped;  /* records skipped as bad */
     uint64_t warnings; /* records kept with a warning */
     uint64_t refused;  /* files refused as a whole */
+    /* Spans of latitude-csv/pgdump files stored without metadata because
+     * --metadata-dir holds no file for them (dumps.md §2: not an error). */
+    uint64_t without_metadata;
 };
 
 /* What a reader gets: where to put spans and how to report. */
@@ -48,9 +51,10 @@ struct import_ctx {
     struct writer *writer;
     struct sp_input *in;
     struct import_summary *summary;
-    int strict_failed;     /* set by import_bad under --strict */
-    uint64_t file_skipped; /* records of this file skipped as bad */
-    uint64_t file_reports; /* reports of this file, shown or not */
+    int strict_failed;         /* set by import_bad under --strict */
+    uint64_t file_skipped;     /* records of this file skipped as bad */
+    uint64_t file_reports;     /* reports of this file, shown or not */
+    uint64_t file_no_metadata; /* spans with no metadata file in the tree */
 };
 
 /* Reports shown per file; the rest are counted in one closing line. */

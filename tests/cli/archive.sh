@@ -69,6 +69,20 @@ import_export sqlgz --metadata-dir "$A/metadata" "$A/dump.sql.gz"
 expect_same "$T/ndjson.csv" "$T/sqlgz.csv" \
     "dump.sql.gz is detected and exports alike"
 
+# ---- without --metadata-dir: said once per file, with what it costs
+expect_exit 0 "spans.csv without --metadata-dir imports" \
+    sp --db "$T/nometa.db" import "$A/spans.csv" "$A/dump.sql"
+for f in spans.csv dump.sql; do
+    expect_grep "^$A/$f: warning: imported without --metadata-dir: its spans have no metadata, and export skips completions without metadata; import it again with --metadata-dir DIR" \
+        "$T/stderr" "$f without --metadata-dir is warned about"
+done
+expect_eq 2 "$(grep -c 'without --metadata-dir' "$T/stderr")" \
+    "one warning per file, not one per span"
+expect_exit 0 "an NDJSON dump, which carries its metadata" \
+    sp --db "$T/nometa.db" import "$SAMPLE"
+expect_eq 0 "$(grep -c 'metadata-dir' "$T/stderr")" \
+    "gets no --metadata-dir warning"
+
 # ---- NULL and the empty string; escapes; timestamp forms
 expect_exit 0 "nulls.csv imports" sp import --format latitude-csv \
     "$FIX/nulls.csv"
@@ -105,6 +119,14 @@ rm "$victim"
 expect_exit 0 "a span whose document is missing imports" \
     sp --db "$T/missing.db" import --metadata-dir "$M" "$A/spans.csv"
 expect_grep ", 0 warnings," "$T/stderr" "a missing document is no warning"
+expect_grep "^$A/spans.csv: 3 spans had no metadata file under $M; they are stored without metadata (export skips completions without it)$" \
+    "$T/stderr" "but it is counted, once for the file"
+expect_eq 1 "$(grep -c 'no metadata file' "$T/stderr")" \
+    "one line for the file, not one per span"
+expect_exit 0 "the same with --json" sp --db "$T/missing.db" --json import \
+    --metadata-dir "$M" "$A/spans.csv" "$A/dump.sql"
+expect_grep '"warnings":0,"refused":\[\],"without_metadata":6}' \
+    "$T/stdout" "--json counts the spans without a metadata file"
 expect_eq "1|0" "$(qdb missing "SELECT count(*), count(m.doc) FROM spans s
     LEFT JOIN span_metadata m ON m.span_rowid = s.rowid
     WHERE s.id = '$span_id'")" "the span is stored without metadata"

@@ -79,8 +79,9 @@ static void csv_bad_record_is_reported_with_the_line_it_began_on(void **state)
                       ROW("a3") ",\n");                       /* 8 */
     /* clang-format on */
     assert_int_equal(fx_import(f, "s.csv", IMPORT_LATITUDE_CSV, NULL, 0), 0);
-    assert_string_equal(fx_reports(f), "s.csv:6: id \"00000000000000zz\" is "
-                                       "not 16 hex digits\n");
+    assert_string_equal(fx_record_reports(f),
+                        "s.csv:6: id \"00000000000000zz\" is "
+                        "not 16 hex digits\n");
     assert_int_equal(f->sum.inserted, 2);
     assert_int_equal(f->sum.skipped, 1);
 }
@@ -92,9 +93,10 @@ csv_ending_inside_a_quoted_field_is_reported_as_truncated(void **state)
 
     WRITE(f, "s.csv", HDR ",name\n" ROW("a1") ",ok\n" ROW("a2") ",\"cut\nhere");
     assert_int_equal(fx_import(f, "s.csv", IMPORT_LATITUDE_CSV, NULL, 0), 0);
-    assert_string_equal(fx_reports(f), "s.csv:3: the file ends inside a "
-                                       "quoted field of this record; it is "
-                                       "truncated\n");
+    assert_string_equal(fx_record_reports(f),
+                        "s.csv:3: the file ends inside a "
+                        "quoted field of this record; it is "
+                        "truncated\n");
     assert_int_equal(f->sum.inserted, 1);
     assert_int_equal(fx_import(f, "s.csv", IMPORT_LATITUDE_CSV, NULL, 1), -1);
     assert_int_equal(f->err.kind, SP_EINPUT);
@@ -114,9 +116,10 @@ static void csv_malformed_quoting_skips_that_record_and_reads_on(void **state)
                       ROW("a2") ",\n");
     /* clang-format on */
     assert_int_equal(fx_import(f, "s.csv", IMPORT_LATITUDE_CSV, NULL, 0), 0);
-    assert_string_equal(fx_reports(f), "s.csv:2: malformed quoting on line 2 "
-                                       "(a quote in a field must be doubled, "
-                                       "the field quoted)\n");
+    assert_string_equal(fx_record_reports(f),
+                        "s.csv:2: malformed quoting on line 2 "
+                        "(a quote in a field must be doubled, "
+                        "the field quoted)\n");
     assert_string_equal(fx_query(f, "SELECT group_concat(id) FROM spans"),
                         "00000000000000a2");
 }
@@ -127,7 +130,7 @@ static void csv_record_with_too_few_fields_is_reported(void **state)
 
     WRITE(f, "s.csv", HDR "\n00000000000000a1," T1 "\n");
     assert_int_equal(fx_import(f, "s.csv", IMPORT_LATITUDE_CSV, NULL, 0), -1);
-    assert_string_equal(fx_reports(f),
+    assert_string_equal(fx_record_reports(f),
                         "s.csv:2: has 2 fields, the header has 5 columns\n");
     assert_string_equal(fx_err(f), "s.csv: no record could be read as "
                                    "latitude-csv (1 skipped), so the file is "
