@@ -221,10 +221,7 @@ static void file_note(struct import_ctx *ctx, const char *fmt, ...)
     va_end(ap);
 }
 
-/* A warning about the whole file; counted with the records' warnings. */
-static void file_warn(struct import_ctx *ctx, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static void file_warn(struct import_ctx *ctx, const char *fmt, ...)
+void import_file_warn(struct import_ctx *ctx, const char *fmt, ...)
 {
     va_list ap;
 
@@ -245,11 +242,11 @@ static void metadata_notes(struct import_ctx *ctx, enum import_format f,
     if (f != IMPORT_LATITUDE_CSV && f != IMPORT_LATITUDE_PGDUMP)
         return;
     if (!dir && n_spans > 0)
-        file_warn(ctx,
-                  "imported without --metadata-dir: its spans have no "
-                  "metadata, and export skips completions without metadata; "
-                  "import it again with --metadata-dir DIR, DIR holding the "
-                  "workspaces/ tree of the object store");
+        import_file_warn(
+            ctx, "imported without --metadata-dir: its spans have no "
+                 "metadata, and export skips completions without metadata; "
+                 "import it again with --metadata-dir DIR, DIR holding the "
+                 "workspaces/ tree of the object store");
     if (dir && ctx->file_no_metadata > 0)
         file_note(ctx,
                   "%llu spans had no metadata file under %s; they are "

@@ -76,6 +76,11 @@ int import_bad(struct import_ctx *ctx, uint64_t line, struct sp_err *err,
 void import_warn(struct import_ctx *ctx, uint64_t line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* Reports a warning about the file as a whole ("FILE: warning: ..."),
+ * never capped; counted with the records' warnings. */
+void import_file_warn(struct import_ctx *ctx, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
 /* Puts one span; a store failure is fatal for the file (-1). */
 int import_put(struct import_ctx *ctx, const struct sp_span *s,
                struct sp_err *err);

@@ -103,12 +103,15 @@ static void csvr_field(void *s, size_t len, void *arg)
                      s ? len : 0, s == NULL, r->why, sizeof(r->why));
 }
 
-/* Refuses a header without id and trace_id, or naming a column twice. */
+/* Refuses a header naming a column twice, or without a column no row can
+ * do without; warns of the other known columns it lacks, which every row
+ * would store as NULL. */
 static int csvr_check_header(struct csvr *r)
 {
     const char *name = input_name(r->ctx->in);
-    int has_id = 0, has_trace = 0;
+    char req[128], opt[400];
     size_t i, j;
+    int n_req;
 
     if (r->why[0])
         return sp_err_set(r->err, SP_EFAIL, "%s:%" PRIu64 ": %s", name,
@@ -116,8 +119,6 @@ static int csvr_check_header(struct csvr *r)
     for (i = 0; i < r->n_columns; i++) {
         const char *a = r->names.data + r->name_at[i];
 
-        has_id |= strcmp(a, "id") == 0;
-        has_trace |= strcmp(a, "trace_id") == 0;
         for (j = 0; j < i; j++)
             if (strcmp(a, r->names.data + r->name_at[j]) == 0)
                 return sp_err_set(r->err, SP_EFAIL,
@@ -125,15 +126,20 @@ static int csvr_check_header(struct csvr *r)
                                   "\"%.64s\" twice",
                                   name, r->record_line, a);
     }
-    if (!has_id || !has_trace)
+    n_req = latitude_row_missing(r->names.data, r->name_at, r->n_columns, req,
+                                 sizeof(req), opt, sizeof(opt));
+    if (n_req > 0)
         return sp_err_set(r->err, SP_EFAIL,
-                          "%s:%" PRIu64 ": the header names no %s column; "
-                          "expected spans.csv from COPY latitude.spans TO "
-                          "STDOUT WITH (FORMAT csv, HEADER)",
-                          name, r->record_line,
-                          !has_id && !has_trace ? "id and no trace_id"
-                          : !has_id             ? "id"
-                                                : "trace_id");
+                          "%s:%" PRIu64 ": the header lacks the column%s %s, "
+                          "which every span needs; expected spans.csv from "
+                          "COPY latitude.spans TO STDOUT WITH (FORMAT csv, "
+                          "HEADER)",
+                          name, r->record_line, n_req > 1 ? "s" : "", req);
+    if (opt[0])
+        import_file_warn(r->ctx,
+                         "the header lacks the Latitude columns %s; every "
+                         "span is stored with them NULL",
+                         opt);
     return 0;
 }
 

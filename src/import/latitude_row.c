@@ -299,14 +299,66 @@ static int check_type(const char *type, char *why, size_t whylen)
     return -1;
 }
 
+static const int required[] = {C_ID, C_TRACE_ID, C_WORKSPACE_ID, C_TYPE,
+                               C_STARTED_AT};
+#define N_REQUIRED (sizeof(required) / sizeof(required[0]))
+
+static int is_required(int col)
+{
+    size_t i;
+
+    for (i = 0; i < N_REQUIRED; i++)
+        if (required[i] == col)
+            return 1;
+    return 0;
+}
+
+static int names_column(const char *names, const size_t *at, size_t n, int col)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        if (strcmp(names + at[i], columns[col].name) == 0)
+            return 1;
+    return 0;
+}
+
+/* Appends name to list (sep between names); a list that does not fit
+ * ends in "...". */
+static void list_add(char *list, size_t len, const char *sep, const char *name)
+{
+    size_t used = strlen(list);
+    int n = snprintf(list + used, len - used, "%s%s", used ? sep : "", name);
+
+    if (n < 0 || (size_t)n >= len - used)
+        snprintf(list + (len > 4 ? len - 4 : 0), len > 4 ? 4 : len, "...");
+}
+
+int latitude_row_missing(const char *names, const size_t *at, size_t n,
+                         char *req, size_t reqlen, char *opt, size_t optlen)
+{
+    int col, n_req = 0;
+
+    req[0] = opt[0] = '\0';
+    for (col = 0; col < C_COUNT; col++) {
+        if (col == C_PROVIDER || names_column(names, at, n, col))
+            continue; /* Latitude's spans table has no provider column */
+        if (is_required(col)) {
+            list_add(req, reqlen, ", ", columns[col].name);
+            n_req++;
+        } else {
+            list_add(opt, optlen, ", ", columns[col].name);
+        }
+    }
+    return n_req;
+}
+
 int latitude_row_finish(struct latitude_row *r, char *why, size_t whylen)
 {
-    static const int required[] = {C_ID, C_TRACE_ID, C_WORKSPACE_ID, C_TYPE,
-                                   C_STARTED_AT};
     struct sp_span *s = &r->span;
     size_t i;
 
-    for (i = 0; i < sizeof(required) / sizeof(required[0]); i++) {
+    for (i = 0; i < N_REQUIRED; i++) {
         if (!(r->seen & (1u << required[i]))) {
             snprintf(why, whylen, "%s is missing", columns[required[i]].name);
             return -1;

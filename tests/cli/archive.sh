@@ -101,6 +101,15 @@ expect_eq "1768471200123000000 1768471201500000000|1768464000000000000 176846400
     "CSV: space, T, Z, offset and nanosecond timestamps"
 
 expect_exit 0 "escapes.sql imports" sp import "$FIX/escapes.sql"
+expect_grep "^$FIX/escapes.sql: warning: the COPY line of line 7 lacks the Latitude columns parent_id, previous_trace_id, api_key_id, .*, tokens_completion, cost, created_at, updated_at; every span is stored with them NULL$" \
+    "$T/stderr" "a COPY line lacking known columns is warned about once"
+sed 's/"type", //; s/\tprompt\t/\t/' "$FIX/escapes.sql" >"$T/notype.sql"
+expect_exit 1 "a dump whose spans lack the type column is refused" \
+    sp import "$T/notype.sql"
+expect_grep "notype.sql:7: warning: this COPY of a spans table lacks the column type, which every span needs; its data is skipped" \
+    "$T/stderr" "the COPY line names the missing column"
+expect_grep "^spanport: $T/notype.sql:7: the COPY block of spans lacks columns every span needs" \
+    "$T/stderr" "the refusal points at the COPY block"
 expect_eq "74616209686572650A6E65776C696E655C6261636B736C6173680D6372|NULL|''" \
     "$(q "SELECT hex(name), quote(message), quote(model) FROM spans
           WHERE id = '00000000000000d1'")" \

@@ -195,12 +195,12 @@ static void csv_spans_get_their_documents_plain_gzip_or_none(void **state)
     fx_write_gz(f, "m/workspaces/1/traces/" T1 "/00000000000000a2", "{}", 2);
     assert_int_equal(fx_import(f, "s.csv", IMPORT_LATITUDE_CSV, "m", 0), 0);
     assert_string_equal(fx_record_reports(f), "");
-    assert_string_equal(fx_reports(f),
-                        "s.csv: 1 spans had no metadata file under m; they "
-                        "are stored without metadata (export skips "
-                        "completions without it)\n");
+    assert_non_null(strstr(fx_reports(f),
+                           "\ns.csv: 1 spans had no metadata file under m; "
+                           "they are stored without metadata (export skips "
+                           "completions without it)\n"));
     assert_int_equal(f->sum.without_metadata, 1);
-    assert_int_equal(f->sum.warnings, 0);
+    assert_int_equal(f->sum.warnings, 1); /* the header's missing columns */
     assert_int_equal(f->sum.inserted, 3);
     assert_string_equal(fx_query(f, "SELECT group_concat(substr(s.id, 15) || "
                                     "'=' || ifnull(m.doc, '-'), ' ') FROM "
@@ -263,7 +263,7 @@ static void bad_document_is_warned_with_its_path_and_the_span_kept(void **state)
                         "s.csv:2: warning: metadata m/workspaces/1/traces/" T1
                         "/" SPAN_A1 ": is not a JSON object; the span is "
                         "kept without metadata\n");
-    assert_int_equal(f->sum.warnings, 1);
+    assert_int_equal(f->sum.warnings, 2); /* and one of the header's */
     assert_int_equal(f->sum.inserted, 1);
     assert_string_equal(fx_query(f, "SELECT count(*) FROM span_metadata"), "0");
 }
