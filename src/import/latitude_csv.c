@@ -76,6 +76,11 @@ static void csvr_header_field(struct csvr *r, const char *s, size_t len)
                  CSVR_MAX_COLUMNS);
         return;
     }
+    if (memchr(s, '\0', len)) {
+        snprintf(r->why, sizeof(r->why),
+                 "the header's column %zu holds a NUL byte", r->n_columns + 1);
+        return;
+    }
     r->name_at[r->n_columns++] = r->names.len;
     if (sp_buf_add(&r->names, s, len) != 0 || sp_buf_addc(&r->names, '\0') != 0)
         snprintf(r->why, sizeof(r->why), "out of memory");

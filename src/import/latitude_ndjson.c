@@ -212,7 +212,7 @@ int read_latitude_ndjson(struct import_ctx *ctx, struct sp_err *err)
 {
     struct latitude_row row;
     char why[256], nul_member[64];
-    char *line;
+    char *line, *nul;
     size_t len;
     int rc, bad_metadata, is_bad, failed = 0;
 
@@ -225,6 +225,18 @@ int read_latitude_ndjson(struct import_ctx *ctx, struct sp_err *err)
         if (lineno == 1 && len >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0) {
             line += 3;
             len -= 3;
+        }
+        nul = memchr(line, '\0', len); /* cJSON would cut the text there */
+        if (nul) {
+            if (import_bad(ctx, lineno, err,
+                           "holds a raw NUL byte (byte %zu of the line), "
+                           "which JSON text cannot hold (a string writes "
+                           "it \\u0000); the record is skipped",
+                           (size_t)(nul - line) + 1) != 0) {
+                failed = 1;
+                break;
+            }
+            continue;
         }
         latitude_row_reset(&row);
         bad_metadata = 0;

@@ -247,10 +247,6 @@ static int set_text(struct latitude_row *r, int col, const char *v, size_t len,
                  (int)(len > 40 ? 40 : len), v);
         return -1;
     }
-    if (memchr(v, '\0', len)) {
-        snprintf(why, whylen, "%s holds a NUL character", columns[col].name);
-        return -1;
-    }
     r->offsets[col] = r->text.len;
     if (sp_buf_add(&r->text, v, len) != 0 || sp_buf_addc(&r->text, '\0')) {
         snprintf(why, whylen, "%s: out of memory", columns[col].name);
@@ -271,6 +267,12 @@ int latitude_row_set(struct latitude_row *r, const char *name,
     if (is_null) {
         r->seen &= ~(1u << col);
         return 0;
+    }
+    if (memchr(value, '\0', len)) { /* C strings would end there */
+        snprintf(why, whylen,
+                 "%s holds a NUL byte, which PostgreSQL text cannot hold",
+                 columns[col].name);
+        return -1;
     }
     switch (columns[col].kind) {
     case COL_HEX16:

@@ -166,6 +166,24 @@ expect_grep "nul.ndjson:2: warning: metadata of $TR:00000000000000c2 holds" \
 expect_grep "3 spans inserted, 0 replaced, 0 records skipped, 2 warnings" \
     "$T/stderr" "an escaped backslash before u0000 is no NUL"
 
+# A raw NUL byte is no JSON text: the record is skipped, said with its
+# line, not cut where the NUL is.
+{
+    printf '{"id":"00000000000000c4","trace_id":"%s","workspace_id":1,' $TR
+    printf '"type":"prompt","started_at":"2026-01-15","name":"Zara\000goza"}\n'
+    span 00000000000000c5 $TR prompt
+} >"$T/rawnul.ndjson"
+expect_exit 0 "a raw NUL byte in a record" sp import "$T/rawnul.ndjson"
+expect_grep "rawnul.ndjson:1: holds a raw NUL byte (byte 143 of the line), which JSON text cannot hold (a string writes it \\\\u0000); the record is skipped" \
+    "$T/stderr" "a raw NUL byte is reported with file and line"
+expect_eq 0 "$(q "SELECT count(*) FROM spans WHERE id = '00000000000000c4'")" \
+    "the record holding it is not stored cut"
+printf 'id,trace_id,workspace_id,type,started_at,duration\n00000000000000c6,%s,1,prompt,2026-01-15,12\0003\n00000000000000c7,%s,1,prompt,2026-01-15,1\n' \
+    "$TR" "$TR" >"$T/rawnul.csv"
+expect_exit 0 "a NUL byte in a CSV field" sp import "$T/rawnul.csv"
+expect_grep "rawnul.csv:2: duration holds a NUL byte, which PostgreSQL text cannot hold" \
+    "$T/stderr" "a NUL in a CSV number is reported, not read as 12"
+
 # An import killed in the middle of a file leaves the store as it was
 # before that file; running it again finishes the job.
 mkfifo "$T/fifo"
