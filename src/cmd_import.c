@@ -21,7 +21,11 @@ static const char IMPORT_HELP[] =
     "standard input, .gz files are decompressed. Re-importing a span\n"
     "replaces it. Bad records are reported as FILE:LINE and skipped;\n"
     "--strict stops at the first one instead (exit 3, nothing of that file\n"
-    "kept).\n";
+    "kept).\n"
+    "\n"
+    "--workspace ID  the workspace (a positive integer, default 1) of the\n"
+    "                spans of OTLP files; Latitude formats are not given\n"
+    "                one: their rows carry their own workspace_id.\n";
 
 static void print_report(void *arg, const char *line)
 {
@@ -58,6 +62,24 @@ static int check_metadata_dir(const char *dir)
     return 0;
 }
 
+/* Digits only, 1 to INT64_MAX: strtoll alone takes signs, blanks, and
+ * clamps what does not fit. */
+static int parse_workspace(const char *v, struct import_opts *o)
+{
+    char *end;
+    long long n;
+
+    if (*v < '0' || *v > '9')
+        return -1;
+    errno = 0;
+    n = strtoll(v, &end, 10);
+    if (*end != '\0' || errno != 0 || n <= 0)
+        return -1;
+    o->workspace_id = n;
+    o->workspace_given = 1;
+    return 0;
+}
+
 static int parse_options(int argc, char **argv, struct import_opts *o)
 {
     static const struct option longopts[] = {
@@ -68,7 +90,6 @@ static int parse_options(int argc, char **argv, struct import_opts *o)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    char *end;
     int c, stdin_named;
 
     optind = 0;
@@ -80,9 +101,11 @@ static int parse_options(int argc, char **argv, struct import_opts *o)
             break;
         case 'm': o->metadata_dir = optarg; break;
         case 'w':
-            o->workspace_id = strtoll(optarg, &end, 10);
-            if (*optarg == '\0' || *end != '\0')
-                return cli_usage("import", "--workspace takes an integer");
+            if (parse_workspace(optarg, o) != 0)
+                return cli_usage("import",
+                                 "--workspace \"%.60s\" is not a positive "
+                                 "64-bit integer (a workspace id)",
+                                 optarg);
             break;
         case 's': o->strict = 1; break;
         case 'h': fputs(IMPORT_HELP, stdout); exit(0);

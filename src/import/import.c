@@ -282,6 +282,12 @@ static int run_reader(struct import_ctx *ctx, enum import_format f,
                           (unsigned long long)ctx->file_skipped);
     }
     metadata_notes(ctx, f, counts.inserted + counts.replaced);
+    if (ctx->opts->workspace_given && f != IMPORT_OTLP)
+        import_file_warn(ctx,
+                         "--workspace %lld was not applied to this file: "
+                         "%s rows carry their own workspace_id",
+                         (long long)ctx->opts->workspace_id,
+                         import_format_name(f));
     if (writer_commit(ctx->writer, err) != 0)
         return -1;
     writer_counts(ctx->writer, &counts);

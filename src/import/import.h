@@ -26,6 +26,7 @@ struct import_opts {
     enum import_format format;
     const char *metadata_dir; /* NULL: no metadata tree */
     int64_t workspace_id;     /* for formats without one (otlp); default 1 */
+    int workspace_given;      /* --workspace: say where it does not apply */
     int strict;               /* first bad record aborts the file */
     /* Called for each skipped record or warning ("FILE:LINE: reason"), may
      * be NULL. The CLI prints these to stderr. */

@@ -166,6 +166,23 @@ expect_grep "nul.ndjson:2: warning: metadata of $TR:00000000000000c2 holds" \
 expect_grep "3 spans inserted, 0 replaced, 0 records skipped, 2 warnings" \
     "$T/stderr" "an escaped backslash before u0000 is no NUL"
 
+# --workspace: a positive 64-bit integer, applied to OTLP files only.
+for w in 0 -1 99999999999999999999 +5 " 5" 5x ""; do
+    expect_exit 2 "--workspace '$w' is a usage error" \
+        sp import --workspace "$w" "$T/good.ndjson"
+    expect_grep "--workspace \"$w\" is not a positive 64-bit integer" \
+        "$T/stderr" "--workspace '$w' is refused, named"
+done
+expect_exit 0 "--workspace with a Latitude file" \
+    sp import --workspace 7 "$T/good.ndjson"
+expect_grep "^$T/good.ndjson: warning: --workspace 7 was not applied to this file: latitude-ndjson rows carry their own workspace_id$" \
+    "$T/stderr" "says it was not applied to that file"
+expect_eq 0 "$(q 'SELECT count(*) FROM spans WHERE workspace_id = 7')" \
+    "the rows keep their own workspace_id"
+expect_exit 0 "import --help" sp import --help
+expect_grep "spans of OTLP files; Latitude formats are not given" "$T/stdout" \
+    "import --help says --workspace applies to OTLP files"
+
 # A raw NUL byte is no JSON text: the record is skipped, said with its
 # line, not cut where the NUL is.
 {

@@ -51,6 +51,12 @@ expect_grep "rawnul.ndjson:2: holds a raw NUL byte, which JSON text cannot hold 
     "$T/stderr" "a raw NUL byte skips its record, said with its line"
 expect_eq 0 "$(q "SELECT count(*) FROM spans WHERE id = '0123456789abcdef'")" \
     "the record holding it is not stored cut"
+expect_exit 0 "--workspace applies to OTLP files" \
+    sp --db "$T/ws.db" import --workspace 9223372036854775807 "$FX/single.json"
+expect_eq 0 "$(grep -c 'not applied' "$T/stderr")" \
+    "with no word of not applying it"
+expect_eq 9223372036854775807 "$("$SQLITE3" "$T/ws.db" \
+    'SELECT DISTINCT workspace_id FROM spans')" "its spans are in that workspace"
 expect_exit 3 "--strict stops at the first bad record" \
     imp --strict "$FX/bad-spans.ndjson"
 expect_eq 0 "$(q "SELECT count(*) FROM spans WHERE id LIKE '6666%'")" \
