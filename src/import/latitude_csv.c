@@ -98,12 +98,8 @@ static void csvr_field(void *s, size_t len, void *arg)
         csvr_header_field(r, s ? s : "", s ? len : 0);
         return;
     }
-    if (i >= r->n_columns) {
-        snprintf(r->why, sizeof(r->why),
-                 "has more fields than the %zu columns of the header",
-                 r->n_columns);
-        return;
-    }
+    if (i >= r->n_columns)
+        return; /* counted, and said at the end of the record */
     latitude_row_set(&r->row, r->names.data + r->name_at[i], s ? s : "",
                      s ? len : 0, s == NULL, r->why, sizeof(r->why));
 }
@@ -121,6 +117,17 @@ static int csvr_check_header(struct csvr *r)
     if (r->why[0])
         return sp_err_set(r->err, SP_EFAIL, "%s:%" PRIu64 ": %s", name,
                           r->record_line, r->why);
+    for (i = 0; i < r->n_columns; i++)
+        if (latitude_row_is_column(r->names.data + r->name_at[i]))
+            break;
+    if (i == r->n_columns) /* a data row, or another table's header */
+        return sp_err_set(r->err, SP_EFAIL,
+                          "%s:%" PRIu64 ": the first line is not a header "
+                          "naming the columns (expected names such as id, "
+                          "trace_id, workspace_id, type, started_at); "
+                          "expected spans.csv from COPY latitude.spans TO "
+                          "STDOUT WITH (FORMAT csv, HEADER)",
+                          name, r->record_line);
     for (i = 0; i < r->n_columns; i++) {
         const char *a = r->names.data + r->name_at[i];
 
@@ -155,7 +162,7 @@ static int csvr_record_done(struct csvr *r)
         r->have_header = 1;
         return csvr_check_header(r);
     }
-    if (!r->why[0] && r->n_fields < r->n_columns)
+    if (r->n_fields != r->n_columns) /* said first: it explains the rest */
         snprintf(r->why, sizeof(r->why),
                  "has %zu fields, the header has %zu columns", r->n_fields,
                  r->n_columns);

@@ -71,6 +71,31 @@ static int has_nul_escape(const char *p, size_t len)
     return 0;
 }
 
+/* Whether the JSON text at p nests more arrays and objects than cJSON
+ * reads (CJSON_NESTING_LIMIT), strings skipped: then that, not a syntax
+ * error, is why it does not parse. */
+static int too_deep(const char *p, const char *end)
+{
+    int depth = 0, in_string = 0;
+
+    for (; p < end; p++) {
+        if (in_string) {
+            if (*p == '\\')
+                p++;
+            else if (*p == '"')
+                in_string = 0;
+        } else if (*p == '"') {
+            in_string = 1;
+        } else if (*p == '{' || *p == '[') {
+            if (++depth >= CJSON_NESTING_LIMIT)
+                return 1;
+        } else if (*p == '}' || *p == ']') {
+            depth--;
+        }
+    }
+    return 0;
+}
+
 /* A string with no escape and no control character, as every key and
  * most values are: its bytes are what cJSON would decode it to, so it is
  * taken as it stands. Returns the length between the quotes, or -1 when
@@ -146,6 +171,13 @@ static int parse_member(struct latitude_row *row, const char *key,
                    : latitude_row_set(row, key, NULL, 0, 1, why, whylen);
     }
     val = raw < end ? parse_value(raw, end, after) : NULL;
+    if (!val && raw < end && too_deep(raw, end)) {
+        snprintf(why, whylen,
+                 "member \"%.40s\" nests arrays and objects deeper than "
+                 "%d levels, the limit",
+                 key, CJSON_NESTING_LIMIT);
+        return -1;
+    }
     if (!val) {
         snprintf(why, whylen, "invalid JSON in member \"%.40s\"", key);
         return -1;

@@ -290,11 +290,22 @@ static int pgd_field(struct pgd *d, const char **pp, const char *end,
 static void pgd_row(struct pgd *d, const char *line, size_t len)
 {
     const char *p = line, *end = line + len;
-    size_t i;
+    size_t i, n_fields = 1;
     int is_null;
 
     if (memchr(line, '\0', len)) {
         snprintf(d->why, sizeof(d->why), "holds a NUL byte");
+        return;
+    }
+    for (i = 0; i < len; i++) /* a backslash escapes what follows it */
+        if (line[i] == '\\')
+            i++;
+        else
+            n_fields += line[i] == '\t';
+    if (n_fields != d->n_columns) { /* said first: it explains the rest */
+        snprintf(d->why, sizeof(d->why),
+                 "has %zu fields, the COPY line names %zu columns", n_fields,
+                 d->n_columns);
         return;
     }
     for (i = 0; i < d->n_columns; i++) {
@@ -308,14 +319,6 @@ static void pgd_row(struct pgd *d, const char *line, size_t len)
             break;
         p++; /* the tab */
     }
-    if (i + 1 < d->n_columns)
-        snprintf(d->why, sizeof(d->why),
-                 "has %zu fields, the COPY line names %zu columns", i + 1,
-                 d->n_columns);
-    else if (i == d->n_columns)
-        snprintf(d->why, sizeof(d->why),
-                 "has more fields than the %zu columns the COPY line names",
-                 d->n_columns);
 }
 
 /* Puts or reports the row read from the previous line. */

@@ -144,23 +144,28 @@ static int find_column(struct latitude_row *r, const char *name)
     return col;
 }
 
-/* Integers: optional '-', digits, nothing else; must fit int64. */
+/* Integers: optional '-', digits, nothing else. -1 when it is no integer,
+ * -2 when it is one outside the signed 64-bit range. */
 static int parse_int(const char *v, size_t len, int64_t *out)
 {
     char tmp[32];
     char *end;
+    size_t i = len > 0 && v[0] == '-';
     long long n;
 
-    if (len == 0 || len >= sizeof(tmp))
+    if (i == len)
         return -1;
+    for (; i < len; i++)
+        if (v[i] < '0' || v[i] > '9')
+            return -1;
+    if (len >= sizeof(tmp))
+        return -2;
     memcpy(tmp, v, len);
     tmp[len] = '\0';
-    if (!(tmp[0] == '-' || (tmp[0] >= '0' && tmp[0] <= '9')))
-        return -1;
     errno = 0;
     n = strtoll(tmp, &end, 10);
-    if (errno != 0 || *end != '\0' || end == tmp)
-        return -1;
+    if (errno == ERANGE)
+        return -2;
     *out = n;
     return 0;
 }
@@ -208,9 +213,13 @@ static int set_int(struct latitude_row *r, int col, const char *v, size_t len,
     int64_t n;
     struct sp_opt_int *f = int_field(&r->span, col);
 
-    if (parse_int(v, len, &n) != 0) {
-        snprintf(why, whylen, "%s \"%.*s\" is not an integer",
-                 columns[col].name, (int)(len > 40 ? 40 : len), v);
+    int rc = parse_int(v, len, &n);
+
+    if (rc != 0) {
+        snprintf(why, whylen, "%s \"%.*s\" is %s", columns[col].name,
+                 (int)(len > 40 ? 40 : len), v,
+                 rc == -2 ? "out of the signed 64-bit integer range"
+                          : "not an integer");
         return -1;
     }
     if (col == C_WORKSPACE_ID) {
@@ -334,6 +343,16 @@ static void list_add(char *list, size_t len, const char *sep, const char *name)
 
     if (n < 0 || (size_t)n >= len - used)
         snprintf(list + (len > 4 ? len - 4 : 0), len > 4 ? 4 : len, "...");
+}
+
+int latitude_row_is_column(const char *name)
+{
+    int col;
+
+    for (col = 0; col < C_COUNT; col++)
+        if (strcmp(columns[col].name, name) == 0)
+            return 1;
+    return 0;
 }
 
 int latitude_row_missing(const char *names, const size_t *at, size_t n,

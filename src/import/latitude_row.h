@@ -33,6 +33,9 @@ int latitude_row_set(struct latitude_row *r, const char *name,
                      const char *value, size_t len, int is_null, char *why,
                      size_t whylen);
 
+/* 1 when name is a column of Latitude's spans table spanport knows. */
+int latitude_row_is_column(const char *name);
+
 /* Of the columns a header or COPY line names (names + at[i], i < n), which
  * of Latitude's spans columns are absent: the required ones into req, the
  * others the store keeps into opt, each list joined by ", ". Returns how

@@ -166,6 +166,29 @@ expect_grep "nul.ndjson:2: warning: metadata of $TR:00000000000000c2 holds" \
 expect_grep "3 spans inserted, 0 replaced, 0 records skipped, 2 warnings" \
     "$T/stderr" "an escaped backslash before u0000 is no NUL"
 
+# Messages that say what is wrong: nesting past the limit, numbers out of
+# range.
+"$PYTHON3" -c 'import sys; n = 100000; sys.stdout.write(
+    "{\"id\":\"00000000000000f1\",\"trace_id\":\"%s\",\"workspace_id\":1,"
+    "\"type\":\"prompt\",\"started_at\":\"2026-01-15\",\"deep\":%s%s}\n"
+    % (sys.argv[1], "[" * n, "]" * n))' "$TR" >"$T/deep.ndjson"
+span 00000000000000f2 $TR completion ',"tokens_prompt":99999999999999999999999' \
+    >>"$T/deep.ndjson"
+span 00000000000000f3 $TR completion ',"cost":-9223372036854775809' \
+    >>"$T/deep.ndjson"
+span 00000000000000f4 $TR completion ',"cost":-9223372036854775808' \
+    >>"$T/deep.ndjson"
+expect_exit 0 "deep nesting and big numbers" sp import "$T/deep.ndjson"
+expect_grep "deep.ndjson:1: member \"deep\" nests arrays and objects deeper than 1000 levels, the limit" \
+    "$T/stderr" "nesting past the limit is said so, naming the limit"
+expect_grep "deep.ndjson:2: tokens_prompt \"99999999999999999999999\" is out of the signed 64-bit integer range" \
+    "$T/stderr" "an integer too big is said to be out of range"
+expect_grep "deep.ndjson:3: cost \"-9223372036854775809\" is out of the signed 64-bit integer range" \
+    "$T/stderr" "so is one too small"
+expect_eq -9223372036854775808 \
+    "$(q "SELECT cost FROM spans WHERE id = '00000000000000f4'")" \
+    "the smallest 64-bit integer is read"
+
 # --workspace: a positive 64-bit integer, applied to OTLP files only.
 for w in 0 -1 99999999999999999999 +5 " 5" 5x ""; do
     expect_exit 2 "--workspace '$w' is a usage error" \

@@ -142,7 +142,7 @@ static void csv_header_without_id_and_trace_id_refuses_the_file(void **state)
 {
     struct fx *f = *state;
 
-    WRITE(f, "s.csv", "span,trace\n1,2\n");
+    WRITE(f, "s.csv", "span,trace,name,model\n1,2,3,4\n");
     assert_int_equal(fx_import(f, "s.csv", IMPORT_LATITUDE_CSV, NULL, 0), -1);
     assert_int_equal(f->err.kind, SP_EFAIL);
     assert_string_equal(fx_err(f), "s.csv:1: the header lacks the columns "
@@ -151,6 +151,31 @@ static void csv_header_without_id_and_trace_id_refuses_the_file(void **state)
                                    "expected spans.csv from COPY "
                                    "latitude.spans TO STDOUT WITH (FORMAT "
                                    "csv, HEADER)");
+}
+
+static void csv_without_a_header_says_the_first_line_is_no_header(void **state)
+{
+    struct fx *f = *state;
+
+    WRITE(f, "s.csv", ROW("a1") ",,\n" ROW("a2") ",,\n");
+    assert_int_equal(fx_import(f, "s.csv", IMPORT_LATITUDE_CSV, NULL, 0), -1);
+    assert_string_equal(fx_err(f), "s.csv:1: the first line is not a header "
+                                   "naming the columns (expected names such "
+                                   "as id, trace_id, workspace_id, type, "
+                                   "started_at); expected spans.csv from "
+                                   "COPY latitude.spans TO STDOUT WITH "
+                                   "(FORMAT csv, HEADER)");
+}
+
+static void csv_record_with_other_field_count_says_that_first(void **state)
+{
+    struct fx *f = *state;
+
+    WRITE(f, "s.csv", HDR "\na,b,c\n" ROW("a1") ",x\n" ROW("a2") "\n");
+    assert_int_equal(fx_import(f, "s.csv", IMPORT_LATITUDE_CSV, NULL, 0), 0);
+    assert_string_equal(fx_record_reports(f),
+                        "s.csv:2: has 3 fields, the header has 5 columns\n"
+                        "s.csv:3: has 6 fields, the header has 5 columns\n");
 }
 
 static void csv_header_without_trace_id_names_just_that(void **state)
@@ -266,6 +291,8 @@ int main(void)
         T(csv_malformed_quoting_skips_that_record_and_reads_on),
         T(csv_record_with_too_few_fields_is_reported),
         T(csv_header_without_id_and_trace_id_refuses_the_file),
+        T(csv_without_a_header_says_the_first_line_is_no_header),
+        T(csv_record_with_other_field_count_says_that_first),
         T(csv_header_without_trace_id_names_just_that),
         T(csv_header_without_type_refuses_the_file_not_each_row),
         T(csv_header_lacking_known_columns_is_warned_once),

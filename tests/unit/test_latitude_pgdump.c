@@ -146,8 +146,8 @@ pgdump_row_with_wrong_field_count_is_reported_with_its_line(void **state)
     assert_string_equal(fx_record_reports(f),
                         "d.sql:2: has 5 fields, the COPY line names 6 "
                         "columns\n"
-                        "d.sql:3: has more fields than the 6 columns the "
-                        "COPY line names\n"
+                        "d.sql:3: has 7 fields, the COPY line names 6 "
+                        "columns\n"
                         "d.sql:4: column name ends in a lone backslash\n");
     assert_string_equal(fx_err(f), "d.sql: no record could be read as "
                                    "latitude-pgdump (3 skipped), so the file "
