@@ -314,10 +314,8 @@ static int reader_text(struct reader *r, const char *in, size_t len,
         if (!v) {
             uint64_t at = line + reader_newlines(p, cJSON_GetErrorPtr());
 
-            sp_json_arena_end();
-            snprintf(why, sizeof(why), "not valid JSON (at line %llu)",
-                     (unsigned long long)at);
-            return reader_not_otlp(r, line, by_line ? why : "not valid JSON");
+            sp_json_arena_end(); /* said at the line cJSON stopped on */
+            return reader_not_otlp(r, by_line ? at : line, "not valid JSON");
         }
         rc = reader_value(r, v);
         cJSON_Delete(v);

@@ -57,6 +57,11 @@ expect_eq 0 "$(grep -c 'not applied' "$T/stderr")" \
     "with no word of not applying it"
 expect_eq 9223372036854775807 "$("$SQLITE3" "$T/ws.db" \
     'SELECT DISTINCT workspace_id FROM spans')" "its spans are in that workspace"
+head -n 65 "$FX/single.json" >"$T/doc_bad.json"
+printf '  "oops": ,\n}\n' >>"$T/doc_bad.json"
+expect_exit 1 "a bad pretty-printed document is refused" imp "$T/doc_bad.json"
+expect_grep "^spanport: $T/doc_bad.json:66: not valid JSON; expected OTLP" \
+    "$T/stderr" "with one line number, the line where the JSON breaks"
 expect_exit 3 "--strict stops at the first bad record" \
     imp --strict "$FX/bad-spans.ndjson"
 expect_eq 0 "$(q "SELECT count(*) FROM spans WHERE id LIKE '6666%'")" \
