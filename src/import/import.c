@@ -156,6 +156,45 @@ static enum import_format detect(const char *p, size_t n)
     return IMPORT_AUTO;
 }
 
+/* Compressed or archived files spanport does not read (gzip it does), by
+ * their magic bytes, with the command that unpacks each. */
+static const struct {
+    const char *magic;
+    size_t len;
+    const char *what, *command;
+} packed[] = {
+    {"BZh", 3, "bzip2", "bunzip2 -k"},
+    {"\xFD"
+     "7zXZ\0",
+     6, "xz", "xz -dk"},
+    {"\x28\xB5\x2F\xFD", 4, "zstd", "zstd -d"},
+    {"PK\x03\x04", 4, "zip", "unzip"},
+    {"7z\xBC\xAF\x27\x1C", 6, "7z", "7z x"},
+};
+
+/* Before any reader: refuses a packed file, and tells an empty one
+ * (nothing but blank lines) by *is_empty. */
+static int check_input(struct sp_input *in, int *is_empty, struct sp_err *err)
+{
+    const char *p;
+    size_t got, i;
+
+    *is_empty = 0;
+    if (input_peek(in, 65536, &p, &got, err) != 0)
+        return -1;
+    for (i = 0; i < sizeof(packed) / sizeof(packed[0]); i++)
+        if (got >= packed[i].len &&
+            memcmp(p, packed[i].magic, packed[i].len) == 0)
+            return sp_err_set(err, SP_EFAIL,
+                              "%s: is compressed with %s, which spanport "
+                              "does not read (gzip it does); decompress it "
+                              "with `%s %s` and import the result",
+                              input_name(in), packed[i].what, packed[i].command,
+                              input_name(in));
+    *is_empty = got < 65536 && skip_blank(p, p + got) == p + got;
+    return 0;
+}
+
 static int pick_reader(struct sp_input *in, enum import_format *f,
                        struct sp_err *err)
 {
@@ -303,12 +342,19 @@ int import_file(struct store *st, const char *path,
     struct import_ctx ctx = {.opts = opts, .summary = sum};
     struct import_summary before = *sum;
     enum import_format f = opts->format;
-    int rc = -1;
+    int rc = -1, is_empty;
 
     if (input_open(&ctx.in, path, err) != 0)
         return -1;
     if (writer_new(&ctx.writer, st, err) != 0)
         goto done;
+    if (check_input(ctx.in, &is_empty, err) != 0)
+        goto done;
+    if (is_empty) {
+        file_note(&ctx, "empty, nothing imported");
+        rc = 0;
+        goto done;
+    }
     if (pick_reader(ctx.in, &f, err) != 0)
         goto done;
     rc = run_reader(&ctx, f, err);

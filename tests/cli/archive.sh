@@ -134,7 +134,7 @@ expect_eq 1 "$(grep -c 'no metadata file' "$T/stderr")" \
     "one line for the file, not one per span"
 expect_exit 0 "the same with --json" sp --db "$T/missing.db" --json import \
     --metadata-dir "$M" "$A/spans.csv" "$A/dump.sql"
-expect_grep '"warnings":0,"refused":\[\],"without_metadata":6}' \
+expect_grep '"warnings":0,"refused":\[\],"without_metadata":6,' \
     "$T/stdout" "--json counts the spans without a metadata file"
 expect_eq "1|0" "$(qdb missing "SELECT count(*), count(m.doc) FROM spans s
     LEFT JOIN span_metadata m ON m.span_rowid = s.rowid

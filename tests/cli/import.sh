@@ -42,8 +42,14 @@ expect_exit 3 "--strict stops at the first bad record" \
     sp import --strict "$T/good.ndjson" "$T/bad.ndjson" "$T/good.ndjson"
 expect_grep "bad.ndjson:2: id \"9f2c\" is not 16 hex digits; fix the record, or drop --strict to skip it" \
     "$T/stderr" "the strict error names file, line and what to do"
-expect_grep "bad.ndjson was rolled back; files before it: 1, imported; after it: 1, not read" \
+expect_grep "bad.ndjson was rolled back; files before it: 1 imported, 0 refused; after it: 1, not read" \
     "$T/stderr" "the strict stop says what was kept and what was not read"
+expect_grep "^imported 1 file: 0 spans inserted, 2 replaced, 0 records skipped, 0 warnings, 0 files refused; $T/bad.ndjson rolled back, 1 file not read$" \
+    "$T/stderr" "the summary counts only the file imported, and says the rest"
+expect_exit 3 "--strict stopping at the first file" \
+    sp --json import --strict "$T/bad.ndjson" "$T/good.ndjson"
+expect_grep '"imported_files":0,"rolled_back":"'"$T"'/bad.ndjson","not_read":1}' \
+    "$T/stdout" "--json says no file was imported, which was rolled back"
 expect_eq 4 "$(q 'SELECT count(*) FROM spans')" \
     "nothing of the strict-failed file is committed"
 
@@ -120,7 +126,36 @@ expect_exit 0 "a file with one good record is imported" \
 expect_grep "1 spans inserted, 0 replaced, 1 records skipped" "$T/stderr" \
     "its bad record is skipped"
 : >"$T/empty.ndjson"
-expect_exit 0 "an empty file imports nothing" sp import "$T/empty.ndjson"
+printf '\n  \n\r\n' >"$T/blank.csv"
+for f in empty.ndjson blank.csv; do
+    expect_exit 0 "$f: an empty file imports nothing" sp import "$T/$f"
+    expect_grep "^$T/$f: empty, nothing imported$" "$T/stderr" \
+        "$f: an empty file is said to be empty"
+done
+expect_exit 0 "an empty file named as a pg_dump" \
+    sp import --format latitude-pgdump "$T/empty.ndjson"
+expect_grep "empty.ndjson: empty, nothing imported" "$T/stderr" \
+    "is empty too, not refused"
+
+# Compressed files spanport does not read: say with what, and how to
+# decompress them.
+printf 'BZh91AY&SY' >"$T/spans.csv.bz2"
+printf '\3757zXZ\000\000' >"$T/spans.ndjson.xz"
+printf '\050\265\057\375\000' >"$T/spans.ndjson.zst"
+printf 'PK\003\004\024\000' >"$T/spans.zip"
+printf '7z\274\257\047\034\000' >"$T/spans.7z"
+for f in "spans.csv.bz2 bzip2 bunzip2 -k" "spans.ndjson.xz xz xz -dk" \
+    "spans.ndjson.zst zstd zstd -d" "spans.zip zip unzip" "spans.7z 7z 7z x"; do
+    set -- $f
+    name=$1 packer=$2
+    shift 2
+    expect_exit 1 "$name is refused" sp import "$T/$name"
+    expect_grep "^spanport: $T/$name: is compressed with $packer, which spanport does not read (gzip it does); decompress it with \`$* $T/$name\` and import the result$" \
+        "$T/stderr" "$name: says it is $packer and how to decompress it"
+done
+expect_exit 1 "also with --format" \
+    sp import --format latitude-csv "$T/spans.csv.bz2"
+expect_grep "is compressed with bzip2" "$T/stderr" "with --format too"
 
 # Metadata: a record without metadata keeps the stored one.
 span 00000000000000a2 $TR completion ',"metadata":{"type":"completion","x":1.50}' \
