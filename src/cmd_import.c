@@ -21,7 +21,11 @@ static const char IMPORT_HELP[] =
     "standard input, .gz files are decompressed. Re-importing a span\n"
     "replaces it. Bad records are reported as FILE:LINE and skipped;\n"
     "--strict stops at the first one instead (exit 3, nothing of that file\n"
-    "kept).\n";
+    "kept).\n"
+    "\n"
+    "--workspace ID  the workspace (a positive integer, default 1) of the\n"
+    "                spans of OTLP files; Latitude formats are not given\n"
+    "                one: their rows carry their own workspace_id.\n";
 
 static void print_report(void *arg, const char *line)
 {
@@ -58,6 +62,24 @@ static int check_metadata_dir(const char *dir)
     return 0;
 }
 
+/* Digits only, 1 to INT64_MAX: strtoll alone takes signs, blanks, and
+ * clamps what does not fit. */
+static int parse_workspace(const char *v, struct import_opts *o)
+{
+    char *end;
+    long long n;
+
+    if (*v < '0' || *v > '9')
+        return -1;
+    errno = 0;
+    n = strtoll(v, &end, 10);
+    if (*end != '\0' || errno != 0 || n <= 0)
+        return -1;
+    o->workspace_id = n;
+    o->workspace_given = 1;
+    return 0;
+}
+
 static int parse_options(int argc, char **argv, struct import_opts *o)
 {
     static const struct option longopts[] = {
@@ -68,7 +90,6 @@ static int parse_options(int argc, char **argv, struct import_opts *o)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    char *end;
     int c, stdin_named;
 
     optind = 0;
@@ -80,9 +101,11 @@ static int parse_options(int argc, char **argv, struct import_opts *o)
             break;
         case 'm': o->metadata_dir = optarg; break;
         case 'w':
-            o->workspace_id = strtoll(optarg, &end, 10);
-            if (*optarg == '\0' || *end != '\0')
-                return cli_usage("import", "--workspace takes an integer");
+            if (parse_workspace(optarg, o) != 0)
+                return cli_usage("import",
+                                 "--workspace \"%.60s\" is not a positive "
+                                 "64-bit integer (a workspace id)",
+                                 optarg);
             break;
         case 's': o->strict = 1; break;
         case 'h': fputs(IMPORT_HELP, stdout); exit(0);
@@ -98,7 +121,33 @@ static int parse_options(int argc, char **argv, struct import_opts *o)
     return check_metadata_dir(o->metadata_dir);
 }
 
+/* How the files fared: only committed files count as imported. */
+struct outcome {
+    uint64_t imported;       /* files read and committed */
+    const char *rolled_back; /* the file a --strict stop or store failure
+                                rolled back, or NULL */
+    size_t not_read;         /* files after it */
+};
+
+static void print_text_summary(const struct import_summary *s,
+                               const struct outcome *o)
+{
+    char tail[4200] = "";
+
+    if (o->rolled_back)
+        snprintf(tail, sizeof(tail), "; %s rolled back, %zu file%s not read",
+                 o->rolled_back, o->not_read, o->not_read == 1 ? "" : "s");
+    fprintf(stderr,
+            "imported %llu file%s: %llu spans inserted, %llu replaced, %llu "
+            "records skipped, %llu warnings, %llu files refused%s\n",
+            (unsigned long long)o->imported, o->imported == 1 ? "" : "s",
+            (unsigned long long)s->inserted, (unsigned long long)s->replaced,
+            (unsigned long long)s->skipped, (unsigned long long)s->warnings,
+            (unsigned long long)s->refused, tail);
+}
+
 static void print_summary(const struct cli *cli, const struct import_summary *s,
+                          const struct outcome *o,
                           const struct refusal *refused, size_t n_refused)
 {
     cJSON *doc, *list;
@@ -106,16 +155,7 @@ static void print_summary(const struct cli *cli, const struct import_summary *s,
 
     if (!cli->json) {
         if (!cli->quiet)
-            fprintf(stderr,
-                    "imported %llu file%s: %llu spans inserted, %llu "
-                    "replaced, %llu records skipped, %llu warnings, %llu "
-                    "files refused\n",
-                    (unsigned long long)s->files, s->files == 1 ? "" : "s",
-                    (unsigned long long)s->inserted,
-                    (unsigned long long)s->replaced,
-                    (unsigned long long)s->skipped,
-                    (unsigned long long)s->warnings,
-                    (unsigned long long)s->refused);
+            print_text_summary(s, o);
         return;
     }
     doc = cJSON_CreateObject();
@@ -132,6 +172,12 @@ static void print_summary(const struct cli *cli, const struct import_summary *s,
         cJSON_AddStringToObject(r, "reason", refused[i].reason);
         cJSON_AddItemToArray(list, r);
     }
+    cJSON_AddNumberToObject(doc, "without_metadata",
+                            (double)s->without_metadata);
+    cJSON_AddNumberToObject(doc, "imported_files", (double)o->imported);
+    if (o->rolled_back)
+        cJSON_AddStringToObject(doc, "rolled_back", o->rolled_back);
+    cJSON_AddNumberToObject(doc, "not_read", (double)o->not_read);
     cli_print_json(doc);
 }
 
@@ -139,6 +185,7 @@ int cmd_import(struct cli *cli, int argc, char **argv)
 {
     struct import_opts opts = {.workspace_id = 1, .report = print_report};
     struct import_summary sum = {0};
+    struct outcome out = {0};
     struct refusal *refused = NULL;
     struct store *st = NULL;
     size_t n_refused = 0, i;
@@ -153,16 +200,22 @@ int cmd_import(struct cli *cli, int argc, char **argv)
         struct sp_err err = {0};
 
         sum.files++;
-        if (import_file(st, argv[i], &opts, &sum, &err) == 0)
+        if (import_file(st, argv[i], &opts, &sum, &err) == 0) {
+            out.imported++;
             continue;
+        }
         if (err.kind == SP_EINPUT || err.kind == SP_ESTORE ||
             err.kind == SP_ENOMEM) { /* --strict stop, or the store broke */
             exit_code = cli_fail(&err);
+            out.rolled_back = argv[i];
+            out.not_read = (size_t)argc - i - 1;
             if (!cli->quiet && !cli->json)
                 fprintf(stderr,
-                        "spanport: %s was rolled back; files before it: %zu, "
-                        "imported; after it: %zu, not read\n",
-                        argv[i], i - (size_t)optind, (size_t)argc - i - 1);
+                        "spanport: %s was rolled back; files before it: "
+                        "%llu imported, %zu refused; after it: %zu, not "
+                        "read\n",
+                        argv[i], (unsigned long long)out.imported, n_refused,
+                        out.not_read);
             break;
         }
         fprintf(stderr, "spanport: %s\n", err.msg);
@@ -171,7 +224,7 @@ int cmd_import(struct cli *cli, int argc, char **argv)
         refused[n_refused++].reason = strdup(err.msg);
         exit_code = 1;
     }
-    print_summary(cli, &sum, refused, n_refused);
+    print_summary(cli, &sum, &out, refused, n_refused);
     for (i = 0; i < n_refused; i++)
         free(refused[i].reason);
     free(refused);

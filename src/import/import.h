@@ -26,6 +26,7 @@ struct import_opts {
     enum import_format format;
     const char *metadata_dir; /* NULL: no metadata tree */
     int64_t workspace_id;     /* for formats without one (otlp); default 1 */
+    int workspace_given;      /* --workspace: say where it does not apply */
     int strict;               /* first bad record aborts the file */
     /* Called for each skipped record or warning ("FILE:LINE: reason"), may
      * be NULL. The CLI prints these to stderr. */
@@ -40,6 +41,9 @@ struct import_summary {
     uint64_t skipped;  /* records skipped as bad */
     uint64_t warnings; /* records kept with a warning */
     uint64_t refused;  /* files refused as a whole */
+    /* Spans of latitude-csv/pgdump files stored without metadata because
+     * --metadata-dir holds no file for them (dumps.md §2: not an error). */
+    uint64_t without_metadata;
 };
 
 /* What a reader gets: where to put spans and how to report. */
@@ -48,9 +52,10 @@ struct import_ctx {
     struct writer *writer;
     struct sp_input *in;
     struct import_summary *summary;
-    int strict_failed; /* set by import_bad under --strict */
-    uint64_t file_skipped; /* records of this file skipped as bad */
-    uint64_t file_reports; /* reports of this file, shown or not */
+    int strict_failed;         /* set by import_bad under --strict */
+    uint64_t file_skipped;     /* records of this file skipped as bad */
+    uint64_t file_reports;     /* reports of this file, shown or not */
+    uint64_t file_no_metadata; /* spans with no metadata file in the tree */
 };
 
 /* Reports shown per file; the rest are counted in one closing line. */
@@ -72,6 +77,11 @@ int import_bad(struct import_ctx *ctx, uint64_t line, struct sp_err *err,
 void import_warn(struct import_ctx *ctx, uint64_t line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* Reports a warning about the file as a whole ("FILE: warning: ..."),
+ * never capped; counted with the records' warnings. */
+void import_file_warn(struct import_ctx *ctx, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
 /* Puts one span; a store failure is fatal for the file (-1). */
 int import_put(struct import_ctx *ctx, const struct sp_span *s,
                struct sp_err *err);
@@ -82,9 +92,11 @@ int read_latitude_csv(struct import_ctx *ctx, struct sp_err *err);
 int read_latitude_pgdump(struct import_ctx *ctx, struct sp_err *err);
 int read_otlp(struct import_ctx *ctx, struct sp_err *err);
 
-/* Imports one file (one transaction). On -1, err says why: SP_EINPUT for a
- * strict stop (exit 3), SP_EFAIL for a refused or unreadable file (the
- * caller goes on with the next file), SP_ESTORE for a store failure. */
+/* Imports one file (one transaction). A file that has records but none
+ * that could be imported is refused. On -1 nothing of the file is kept,
+ * nor counted in sum, and err says why: SP_EINPUT for a strict stop (exit
+ * 3), SP_EFAIL for a refused or unreadable file (the caller goes on with
+ * the next file), SP_ESTORE for a store failure. */
 int import_file(struct store *st, const char *path,
                 const struct import_opts *opts, struct import_summary *sum,
                 struct sp_err *err);

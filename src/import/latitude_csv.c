@@ -76,6 +76,11 @@ static void csvr_header_field(struct csvr *r, const char *s, size_t len)
                  CSVR_MAX_COLUMNS);
         return;
     }
+    if (memchr(s, '\0', len)) {
+        snprintf(r->why, sizeof(r->why),
+                 "the header's column %zu holds a NUL byte", r->n_columns + 1);
+        return;
+    }
     r->name_at[r->n_columns++] = r->names.len;
     if (sp_buf_add(&r->names, s, len) != 0 || sp_buf_addc(&r->names, '\0') != 0)
         snprintf(r->why, sizeof(r->why), "out of memory");
@@ -93,31 +98,39 @@ static void csvr_field(void *s, size_t len, void *arg)
         csvr_header_field(r, s ? s : "", s ? len : 0);
         return;
     }
-    if (i >= r->n_columns) {
-        snprintf(r->why, sizeof(r->why),
-                 "has more fields than the %zu columns of the header",
-                 r->n_columns);
-        return;
-    }
+    if (i >= r->n_columns)
+        return; /* counted, and said at the end of the record */
     latitude_row_set(&r->row, r->names.data + r->name_at[i], s ? s : "",
                      s ? len : 0, s == NULL, r->why, sizeof(r->why));
 }
 
-/* Refuses a header without id and trace_id, or naming a column twice. */
+/* Refuses a header naming a column twice, or without a column no row can
+ * do without; warns of the other known columns it lacks, which every row
+ * would store as NULL. */
 static int csvr_check_header(struct csvr *r)
 {
     const char *name = input_name(r->ctx->in);
-    int has_id = 0, has_trace = 0;
+    char req[128], opt[400];
     size_t i, j;
+    int n_req;
 
     if (r->why[0])
         return sp_err_set(r->err, SP_EFAIL, "%s:%" PRIu64 ": %s", name,
                           r->record_line, r->why);
+    for (i = 0; i < r->n_columns; i++)
+        if (latitude_row_is_column(r->names.data + r->name_at[i]))
+            break;
+    if (i == r->n_columns) /* a data row, or another table's header */
+        return sp_err_set(r->err, SP_EFAIL,
+                          "%s:%" PRIu64 ": the first line is not a header "
+                          "naming the columns (expected names such as id, "
+                          "trace_id, workspace_id, type, started_at); "
+                          "expected spans.csv from COPY latitude.spans TO "
+                          "STDOUT WITH (FORMAT csv, HEADER)",
+                          name, r->record_line);
     for (i = 0; i < r->n_columns; i++) {
         const char *a = r->names.data + r->name_at[i];
 
-        has_id |= strcmp(a, "id") == 0;
-        has_trace |= strcmp(a, "trace_id") == 0;
         for (j = 0; j < i; j++)
             if (strcmp(a, r->names.data + r->name_at[j]) == 0)
                 return sp_err_set(r->err, SP_EFAIL,
@@ -125,15 +138,20 @@ static int csvr_check_header(struct csvr *r)
                                   "\"%.64s\" twice",
                                   name, r->record_line, a);
     }
-    if (!has_id || !has_trace)
+    n_req = latitude_row_missing(r->names.data, r->name_at, r->n_columns, req,
+                                 sizeof(req), opt, sizeof(opt));
+    if (n_req > 0)
         return sp_err_set(r->err, SP_EFAIL,
-                          "%s:%" PRIu64 ": the header names no %s column; "
-                          "expected spans.csv from COPY latitude.spans TO "
-                          "STDOUT WITH (FORMAT csv, HEADER)",
-                          name, r->record_line,
-                          !has_id && !has_trace ? "id and no trace_id"
-                          : !has_id             ? "id"
-                                                : "trace_id");
+                          "%s:%" PRIu64 ": the header lacks the column%s %s, "
+                          "which every span needs; expected spans.csv from "
+                          "COPY latitude.spans TO STDOUT WITH (FORMAT csv, "
+                          "HEADER)",
+                          name, r->record_line, n_req > 1 ? "s" : "", req);
+    if (opt[0])
+        import_file_warn(r->ctx,
+                         "the header lacks the Latitude columns %s; every "
+                         "span is stored with them NULL",
+                         opt);
     return 0;
 }
 
@@ -144,7 +162,7 @@ static int csvr_record_done(struct csvr *r)
         r->have_header = 1;
         return csvr_check_header(r);
     }
-    if (!r->why[0] && r->n_fields < r->n_columns)
+    if (r->n_fields != r->n_columns) /* said first: it explains the rest */
         snprintf(r->why, sizeof(r->why),
                  "has %zu fields, the header has %zu columns", r->n_fields,
                  r->n_columns);

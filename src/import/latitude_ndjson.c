@@ -71,6 +71,31 @@ static int has_nul_escape(const char *p, size_t len)
     return 0;
 }
 
+/* Whether the JSON text at p nests more arrays and objects than cJSON
+ * reads (CJSON_NESTING_LIMIT), strings skipped: then that, not a syntax
+ * error, is why it does not parse. */
+static int too_deep(const char *p, const char *end)
+{
+    int depth = 0, in_string = 0;
+
+    for (; p < end; p++) {
+        if (in_string) {
+            if (*p == '\\')
+                p++;
+            else if (*p == '"')
+                in_string = 0;
+        } else if (*p == '"') {
+            in_string = 1;
+        } else if (*p == '{' || *p == '[') {
+            if (++depth >= CJSON_NESTING_LIMIT)
+                return 1;
+        } else if (*p == '}' || *p == ']') {
+            depth--;
+        }
+    }
+    return 0;
+}
+
 /* A string with no escape and no control character, as every key and
  * most values are: its bytes are what cJSON would decode it to, so it is
  * taken as it stands. Returns the length between the quotes, or -1 when
@@ -146,6 +171,13 @@ static int parse_member(struct latitude_row *row, const char *key,
                    : latitude_row_set(row, key, NULL, 0, 1, why, whylen);
     }
     val = raw < end ? parse_value(raw, end, after) : NULL;
+    if (!val && raw < end && too_deep(raw, end)) {
+        snprintf(why, whylen,
+                 "member \"%.40s\" nests arrays and objects deeper than "
+                 "%d levels, the limit",
+                 key, CJSON_NESTING_LIMIT);
+        return -1;
+    }
     if (!val) {
         snprintf(why, whylen, "invalid JSON in member \"%.40s\"", key);
         return -1;
@@ -212,7 +244,7 @@ int read_latitude_ndjson(struct import_ctx *ctx, struct sp_err *err)
 {
     struct latitude_row row;
     char why[256], nul_member[64];
-    char *line;
+    char *line, *nul;
     size_t len;
     int rc, bad_metadata, is_bad, failed = 0;
 
@@ -225,6 +257,18 @@ int read_latitude_ndjson(struct import_ctx *ctx, struct sp_err *err)
         if (lineno == 1 && len >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0) {
             line += 3;
             len -= 3;
+        }
+        nul = memchr(line, '\0', len); /* cJSON would cut the text there */
+        if (nul) {
+            if (import_bad(ctx, lineno, err,
+                           "holds a raw NUL byte (byte %zu of the line), "
+                           "which JSON text cannot hold (a string writes "
+                           "it \\u0000); the record is skipped",
+                           (size_t)(nul - line) + 1) != 0) {
+                failed = 1;
+                break;
+            }
+            continue;
         }
         latitude_row_reset(&row);
         bad_metadata = 0;

@@ -35,9 +35,10 @@ struct pgd {
     struct metadata_tree *tree; /* NULL without --metadata-dir */
     struct sp_buf doc;          /* the current span's metadata */
     enum pgd_state state;
-    uint64_t block_line; /* the COPY line of this block */
-    unsigned n_blocks;   /* spans blocks found */
-    int pending;         /* row holds a line not yet put */
+    uint64_t block_line;         /* the COPY line of this block */
+    unsigned n_blocks;           /* spans blocks found */
+    uint64_t skipped_block_line; /* a spans block lacking columns, or 0 */
+    int pending;                 /* row holds a line not yet put */
     uint64_t pending_line;
     char why[256]; /* the pending row's first problem */
 };
@@ -180,17 +181,31 @@ static const char *pgd_column(const struct pgd *d, size_t i)
     return d->names.data + d->name_at[i];
 }
 
-/* 1 when the block's columns include id and trace_id. */
-static int pgd_has_key_columns(const struct pgd *d)
+/* 1 when the block names every column no row can do without (else it is
+ * skipped, with a warning); warns of the other known columns it lacks,
+ * which every row would store as NULL. */
+static int pgd_check_columns(struct pgd *d, uint64_t no)
 {
-    int has_id = 0, has_trace = 0;
-    size_t i;
+    char req[128], opt[400];
 
-    for (i = 0; i < d->n_columns; i++) {
-        has_id |= strcmp(pgd_column(d, i), "id") == 0;
-        has_trace |= strcmp(pgd_column(d, i), "trace_id") == 0;
+    int n_req = latitude_row_missing(d->names.data, d->name_at, d->n_columns,
+                                     req, sizeof(req), opt, sizeof(opt));
+
+    if (n_req > 0) {
+        import_warn(d->ctx, no,
+                    "this COPY of a spans table lacks the column%s %s, "
+                    "which every span needs; its data is skipped",
+                    n_req > 1 ? "s" : "", req);
+        d->skipped_block_line = no;
+        return 0;
     }
-    return has_id && has_trace;
+    if (opt[0])
+        import_file_warn(d->ctx,
+                         "the COPY line of line %" PRIu64 " lacks the "
+                         "Latitude columns %s; every span is stored with "
+                         "them NULL",
+                         no, opt);
+    return 1;
 }
 
 /* ---- data rows: PostgreSQL's text COPY format */
@@ -275,11 +290,22 @@ static int pgd_field(struct pgd *d, const char **pp, const char *end,
 static void pgd_row(struct pgd *d, const char *line, size_t len)
 {
     const char *p = line, *end = line + len;
-    size_t i;
+    size_t i, n_fields = 1;
     int is_null;
 
     if (memchr(line, '\0', len)) {
         snprintf(d->why, sizeof(d->why), "holds a NUL byte");
+        return;
+    }
+    for (i = 0; i < len; i++) /* a backslash escapes what follows it */
+        if (line[i] == '\\')
+            i++;
+        else
+            n_fields += line[i] == '\t';
+    if (n_fields != d->n_columns) { /* said first: it explains the rest */
+        snprintf(d->why, sizeof(d->why),
+                 "has %zu fields, the COPY line names %zu columns", n_fields,
+                 d->n_columns);
         return;
     }
     for (i = 0; i < d->n_columns; i++) {
@@ -293,14 +319,6 @@ static void pgd_row(struct pgd *d, const char *line, size_t len)
             break;
         p++; /* the tab */
     }
-    if (i + 1 < d->n_columns)
-        snprintf(d->why, sizeof(d->why),
-                 "has %zu fields, the COPY line names %zu columns", i + 1,
-                 d->n_columns);
-    else if (i == d->n_columns)
-        snprintf(d->why, sizeof(d->why),
-                 "has more fields than the %zu columns the COPY line names",
-                 d->n_columns);
 }
 
 /* Puts or reports the row read from the previous line. */
@@ -363,11 +381,7 @@ static int pgd_outside(struct pgd *d, const char *line, size_t len, uint64_t no)
     if (kind < 0)
         import_warn(d->ctx, no,
                     "cannot read this COPY line; its data is skipped");
-    else if (kind == 1 && !pgd_has_key_columns(d))
-        import_warn(d->ctx, no,
-                    "this COPY of a spans table names no id and trace_id "
-                    "columns; its data is skipped");
-    else if (kind == 1) {
+    else if (kind == 1 && pgd_check_columns(d, no)) {
         d->state = PGD_IN_SPANS;
         d->block_line = no;
         d->n_blocks++;
@@ -427,6 +441,13 @@ static int pgd_finish(struct pgd *d)
                     "the dump ends inside the COPY block of line %" PRIu64
                     ", without its end marker \\.; it is truncated",
                     d->block_line);
+    if (d->n_blocks == 0 && d->skipped_block_line > 0)
+        return sp_err_set(d->err, SP_EFAIL,
+                          "%s:%" PRIu64 ": the COPY block of spans lacks "
+                          "columns every span needs, so no span could be "
+                          "read; expected a plain pg_dump of Latitude's "
+                          "latitude.spans",
+                          input_name(d->ctx->in), d->skipped_block_line);
     if (d->n_blocks == 0)
         return sp_err_set(d->err, SP_EFAIL,
                           "%s: no `COPY <schema>.spans (...) FROM stdin;` "

@@ -144,23 +144,28 @@ static int find_column(struct latitude_row *r, const char *name)
     return col;
 }
 
-/* Integers: optional '-', digits, nothing else; must fit int64. */
+/* Integers: optional '-', digits, nothing else. -1 when it is no integer,
+ * -2 when it is one outside the signed 64-bit range. */
 static int parse_int(const char *v, size_t len, int64_t *out)
 {
     char tmp[32];
     char *end;
+    size_t i = len > 0 && v[0] == '-';
     long long n;
 
-    if (len == 0 || len >= sizeof(tmp))
+    if (i == len)
         return -1;
+    for (; i < len; i++)
+        if (v[i] < '0' || v[i] > '9')
+            return -1;
+    if (len >= sizeof(tmp))
+        return -2;
     memcpy(tmp, v, len);
     tmp[len] = '\0';
-    if (!(tmp[0] == '-' || (tmp[0] >= '0' && tmp[0] <= '9')))
-        return -1;
     errno = 0;
     n = strtoll(tmp, &end, 10);
-    if (errno != 0 || *end != '\0' || end == tmp)
-        return -1;
+    if (errno == ERANGE)
+        return -2;
     *out = n;
     return 0;
 }
@@ -208,9 +213,13 @@ static int set_int(struct latitude_row *r, int col, const char *v, size_t len,
     int64_t n;
     struct sp_opt_int *f = int_field(&r->span, col);
 
-    if (parse_int(v, len, &n) != 0) {
-        snprintf(why, whylen, "%s \"%.*s\" is not an integer",
-                 columns[col].name, (int)(len > 40 ? 40 : len), v);
+    int rc = parse_int(v, len, &n);
+
+    if (rc != 0) {
+        snprintf(why, whylen, "%s \"%.*s\" is %s", columns[col].name,
+                 (int)(len > 40 ? 40 : len), v,
+                 rc == -2 ? "out of the signed 64-bit integer range"
+                          : "not an integer");
         return -1;
     }
     if (col == C_WORKSPACE_ID) {
@@ -247,10 +256,6 @@ static int set_text(struct latitude_row *r, int col, const char *v, size_t len,
                  (int)(len > 40 ? 40 : len), v);
         return -1;
     }
-    if (memchr(v, '\0', len)) {
-        snprintf(why, whylen, "%s holds a NUL character", columns[col].name);
-        return -1;
-    }
     r->offsets[col] = r->text.len;
     if (sp_buf_add(&r->text, v, len) != 0 || sp_buf_addc(&r->text, '\0')) {
         snprintf(why, whylen, "%s: out of memory", columns[col].name);
@@ -271,6 +276,12 @@ int latitude_row_set(struct latitude_row *r, const char *name,
     if (is_null) {
         r->seen &= ~(1u << col);
         return 0;
+    }
+    if (memchr(value, '\0', len)) { /* C strings would end there */
+        snprintf(why, whylen,
+                 "%s holds a NUL byte, which PostgreSQL text cannot hold",
+                 columns[col].name);
+        return -1;
     }
     switch (columns[col].kind) {
     case COL_HEX16:
@@ -299,14 +310,76 @@ static int check_type(const char *type, char *why, size_t whylen)
     return -1;
 }
 
+static const int required[] = {C_ID, C_TRACE_ID, C_WORKSPACE_ID, C_TYPE,
+                               C_STARTED_AT};
+#define N_REQUIRED (sizeof(required) / sizeof(required[0]))
+
+static int is_required(int col)
+{
+    size_t i;
+
+    for (i = 0; i < N_REQUIRED; i++)
+        if (required[i] == col)
+            return 1;
+    return 0;
+}
+
+static int names_column(const char *names, const size_t *at, size_t n, int col)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        if (strcmp(names + at[i], columns[col].name) == 0)
+            return 1;
+    return 0;
+}
+
+/* Appends name to list (sep between names); a list that does not fit
+ * ends in "...". */
+static void list_add(char *list, size_t len, const char *sep, const char *name)
+{
+    size_t used = strlen(list);
+    int n = snprintf(list + used, len - used, "%s%s", used ? sep : "", name);
+
+    if (n < 0 || (size_t)n >= len - used)
+        snprintf(list + (len > 4 ? len - 4 : 0), len > 4 ? 4 : len, "...");
+}
+
+int latitude_row_is_column(const char *name)
+{
+    int col;
+
+    for (col = 0; col < C_COUNT; col++)
+        if (strcmp(columns[col].name, name) == 0)
+            return 1;
+    return 0;
+}
+
+int latitude_row_missing(const char *names, const size_t *at, size_t n,
+                         char *req, size_t reqlen, char *opt, size_t optlen)
+{
+    int col, n_req = 0;
+
+    req[0] = opt[0] = '\0';
+    for (col = 0; col < C_COUNT; col++) {
+        if (col == C_PROVIDER || names_column(names, at, n, col))
+            continue; /* Latitude's spans table has no provider column */
+        if (is_required(col)) {
+            list_add(req, reqlen, ", ", columns[col].name);
+            n_req++;
+        } else {
+            list_add(opt, optlen, ", ", columns[col].name);
+        }
+    }
+    return n_req;
+}
+
 int latitude_row_finish(struct latitude_row *r, char *why, size_t whylen)
 {
-    static const int required[] = {C_ID, C_TRACE_ID, C_WORKSPACE_ID, C_TYPE,
-                                   C_STARTED_AT};
     struct sp_span *s = &r->span;
     size_t i;
 
-    for (i = 0; i < sizeof(required) / sizeof(required[0]); i++) {
+    for (i = 0; i < N_REQUIRED; i++) {
         if (!(r->seen & (1u << required[i]))) {
             snprintf(why, whylen, "%s is missing", columns[required[i]].name);
             return -1;

@@ -33,6 +33,16 @@ int latitude_row_set(struct latitude_row *r, const char *name,
                      const char *value, size_t len, int is_null, char *why,
                      size_t whylen);
 
+/* 1 when name is a column of Latitude's spans table spanport knows. */
+int latitude_row_is_column(const char *name);
+
+/* Of the columns a header or COPY line names (names + at[i], i < n), which
+ * of Latitude's spans columns are absent: the required ones into req, the
+ * others the store keeps into opt, each list joined by ", ". Returns how
+ * many required ones are absent. */
+int latitude_row_missing(const char *names, const size_t *at, size_t n,
+                         char *req, size_t reqlen, char *opt, size_t optlen);
+
 /* After all columns: checks required ones (id, trace_id, workspace_id,
  * type, started_at) and fixes the borrowed pointers. -1 with why. */
 int latitude_row_finish(struct latitude_row *r, char *why, size_t whylen);

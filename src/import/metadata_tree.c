@@ -387,6 +387,8 @@ int latitude_dump_put(struct import_ctx *ctx, struct latitude_row *row,
         if (found < 0)
             import_warn(ctx, line, "%s; the span is kept without metadata",
                         merr.msg);
+        if (found == 0) /* counted, said once per file by import_file */
+            ctx->file_no_metadata++;
     }
     if (found == 1) {
         row->span.metadata = sp_buf_str(doc);

@@ -279,10 +279,15 @@ static int reader_text(struct reader *r, const char *in, size_t len,
                        uint64_t line, int by_line)
 {
     const char *p, *stop, *end = NULL, *counted;
+    const char *nul = memchr(in, '\0', len);
     char why[200];
     cJSON *v;
-    int rc =
-        otlp_text_prepare(&r->text, in, len, OTLP_MAX_DEPTH, why, sizeof(why));
+    int rc;
+
+    if (nul) /* said at its own line, not the document's first */
+        return reader_not_otlp(r, line + reader_newlines(in, nul),
+                               OTLP_RAW_NUL);
+    rc = otlp_text_prepare(&r->text, in, len, OTLP_MAX_DEPTH, why, sizeof(why));
 
     if (by_line) /* in is r->doc: the prepared copy is all we need now */
         sp_buf_free(&r->doc);
@@ -309,10 +314,8 @@ static int reader_text(struct reader *r, const char *in, size_t len,
         if (!v) {
             uint64_t at = line + reader_newlines(p, cJSON_GetErrorPtr());
 
-            sp_json_arena_end();
-            snprintf(why, sizeof(why), "not valid JSON (at line %llu)",
-                     (unsigned long long)at);
-            return reader_not_otlp(r, line, by_line ? why : "not valid JSON");
+            sp_json_arena_end(); /* said at the line cJSON stopped on */
+            return reader_not_otlp(r, by_line ? at : line, "not valid JSON");
         }
         rc = reader_value(r, v);
         cJSON_Delete(v);

@@ -55,11 +55,16 @@ struct otlp_text {
 };
 void otlp_text_init(struct otlp_text *t);
 void otlp_text_free(struct otlp_text *t);
+/* Why text holding a raw NUL byte is refused. */
+#define OTLP_RAW_NUL                                                           \
+    "holds a raw NUL byte, which JSON text cannot hold (a string writes it "   \
+    "\\u0000)"
+
 /* Rewrites in[0..n) for cJSON: integer tokens of 16 or more digits and the
  * bare words NaN, Infinity, -Infinity become strings (cJSON keeps numbers
  * as doubles and knows no NaN); notes the line of every object in a
- * "spans" array. -1 with why when nested deeper than max_depth, -2 out
- * of memory. */
+ * "spans" array. -1 with why when nested deeper than max_depth or holding
+ * a raw NUL byte, -2 out of memory. */
 int otlp_text_prepare(struct otlp_text *t, const char *in, size_t n,
                       int max_depth, char *why, size_t whylen);
 /* Parses JSON held in an attribute (messages, arguments): NULL when it is

@@ -177,6 +177,10 @@ int otlp_text_prepare(struct otlp_text *t, const char *in, size_t n,
     s.max_depth = max_depth < OTLP_MAX_DEPTH ? max_depth : OTLP_MAX_DEPTH;
     sp_buf_reset(&t->json);
     t->n_span_lines = 0;
+    if (memchr(in, '\0', n)) { /* cJSON would cut a string there */
+        snprintf(why, whylen, "%s", OTLP_RAW_NUL);
+        return -1;
+    }
     if (sp_buf_reserve(&t->json, n + 1) != 0)
         goto nomem;
     while (s.i < n) {

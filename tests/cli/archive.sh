@@ -69,6 +69,20 @@ import_export sqlgz --metadata-dir "$A/metadata" "$A/dump.sql.gz"
 expect_same "$T/ndjson.csv" "$T/sqlgz.csv" \
     "dump.sql.gz is detected and exports alike"
 
+# ---- without --metadata-dir: said once per file, with what it costs
+expect_exit 0 "spans.csv without --metadata-dir imports" \
+    sp --db "$T/nometa.db" import "$A/spans.csv" "$A/dump.sql"
+for f in spans.csv dump.sql; do
+    expect_grep "^$A/$f: warning: imported without --metadata-dir: its spans have no metadata, and export skips completions without metadata; import it again with --metadata-dir DIR" \
+        "$T/stderr" "$f without --metadata-dir is warned about"
+done
+expect_eq 2 "$(grep -c 'without --metadata-dir' "$T/stderr")" \
+    "one warning per file, not one per span"
+expect_exit 0 "an NDJSON dump, which carries its metadata" \
+    sp --db "$T/nometa.db" import "$SAMPLE"
+expect_eq 0 "$(grep -c 'metadata-dir' "$T/stderr")" \
+    "gets no --metadata-dir warning"
+
 # ---- NULL and the empty string; escapes; timestamp forms
 expect_exit 0 "nulls.csv imports" sp import --format latitude-csv \
     "$FIX/nulls.csv"
@@ -87,6 +101,15 @@ expect_eq "1768471200123000000 1768471201500000000|1768464000000000000 176846400
     "CSV: space, T, Z, offset and nanosecond timestamps"
 
 expect_exit 0 "escapes.sql imports" sp import "$FIX/escapes.sql"
+expect_grep "^$FIX/escapes.sql: warning: the COPY line of line 7 lacks the Latitude columns parent_id, previous_trace_id, api_key_id, .*, tokens_completion, cost, created_at, updated_at; every span is stored with them NULL$" \
+    "$T/stderr" "a COPY line lacking known columns is warned about once"
+sed 's/"type", //; s/\tprompt\t/\t/' "$FIX/escapes.sql" >"$T/notype.sql"
+expect_exit 1 "a dump whose spans lack the type column is refused" \
+    sp import "$T/notype.sql"
+expect_grep "notype.sql:7: warning: this COPY of a spans table lacks the column type, which every span needs; its data is skipped" \
+    "$T/stderr" "the COPY line names the missing column"
+expect_grep "^spanport: $T/notype.sql:7: the COPY block of spans lacks columns every span needs" \
+    "$T/stderr" "the refusal points at the COPY block"
 expect_eq "74616209686572650A6E65776C696E655C6261636B736C6173680D6372|NULL|''" \
     "$(q "SELECT hex(name), quote(message), quote(model) FROM spans
           WHERE id = '00000000000000d1'")" \
@@ -105,6 +128,14 @@ rm "$victim"
 expect_exit 0 "a span whose document is missing imports" \
     sp --db "$T/missing.db" import --metadata-dir "$M" "$A/spans.csv"
 expect_grep ", 0 warnings," "$T/stderr" "a missing document is no warning"
+expect_grep "^$A/spans.csv: 3 spans had no metadata file under $M; they are stored without metadata (export skips completions without it)$" \
+    "$T/stderr" "but it is counted, once for the file"
+expect_eq 1 "$(grep -c 'no metadata file' "$T/stderr")" \
+    "one line for the file, not one per span"
+expect_exit 0 "the same with --json" sp --db "$T/missing.db" --json import \
+    --metadata-dir "$M" "$A/spans.csv" "$A/dump.sql"
+expect_grep '"warnings":0,"refused":\[\],"without_metadata":6,' \
+    "$T/stdout" "--json counts the spans without a metadata file"
 expect_eq "1|0" "$(qdb missing "SELECT count(*), count(m.doc) FROM spans s
     LEFT JOIN span_metadata m ON m.span_rowid = s.rowid
     WHERE s.id = '$span_id'")" "the span is stored without metadata"

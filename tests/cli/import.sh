@@ -42,8 +42,14 @@ expect_exit 3 "--strict stops at the first bad record" \
     sp import --strict "$T/good.ndjson" "$T/bad.ndjson" "$T/good.ndjson"
 expect_grep "bad.ndjson:2: id \"9f2c\" is not 16 hex digits; fix the record, or drop --strict to skip it" \
     "$T/stderr" "the strict error names file, line and what to do"
-expect_grep "bad.ndjson was rolled back; files before it: 1, imported; after it: 1, not read" \
+expect_grep "bad.ndjson was rolled back; files before it: 1 imported, 0 refused; after it: 1, not read" \
     "$T/stderr" "the strict stop says what was kept and what was not read"
+expect_grep "^imported 1 file: 0 spans inserted, 2 replaced, 0 records skipped, 0 warnings, 0 files refused; $T/bad.ndjson rolled back, 1 file not read$" \
+    "$T/stderr" "the summary counts only the file imported, and says the rest"
+expect_exit 3 "--strict stopping at the first file" \
+    sp --json import --strict "$T/bad.ndjson" "$T/good.ndjson"
+expect_grep '"imported_files":0,"rolled_back":"'"$T"'/bad.ndjson","not_read":1}' \
+    "$T/stdout" "--json says no file was imported, which was rolled back"
 expect_eq 4 "$(q 'SELECT count(*) FROM spans')" \
     "nothing of the strict-failed file is committed"
 
@@ -73,7 +79,8 @@ expect_grep "not a known dump format (tried latitude-ndjson" "$T/stderr" \
     "the refusal names the formats tried"
 printf '%s\n' "$(span 00000000000000c1 $TR prompt)" | head -c 40 \
     >"$T/trunc.ndjson"
-expect_exit 0 "a truncated last line is reported" sp import "$T/trunc.ndjson"
+expect_exit 1 "a file of one truncated record is refused" \
+    sp import "$T/trunc.ndjson"
 expect_grep "trunc.ndjson:1: " "$T/stderr" "truncated record reported"
 printf '{\n  "trace": {"id": "0af7651916cd43dd8448eb211c80319c"},\n  "observations": []\n}\n' \
     >"$T/other.json"
@@ -82,16 +89,73 @@ expect_grep "otlp: JSON, but neither OTLP trace data nor one span object per lin
     "$T/stderr" "the refusal says what kind of JSON it is not"
 i=0
 while [ $i -lt 150 ]; do echo '{"hello": 1}'; i=$((i + 1)); done >"$T/many.ndjson"
-expect_exit 0 "a file of bad records is read" sp import "$T/many.ndjson"
+expect_exit 1 "a file of bad records only is refused" sp import "$T/many.ndjson"
 expect_eq 100 "$(grep -c 'many.ndjson:[0-9]*: ' "$T/stderr")" \
     "at most 100 bad records are shown per file"
 expect_grep "many.ndjson: 50 more reports not shown" "$T/stderr" \
     "the rest are counted"
-expect_grep "many.ndjson: no record could be read as latitude-ndjson" \
-    "$T/stderr" "a file with no good record says so"
-expect_grep "150 records skipped" "$T/stderr" "the summary counts them all"
+expect_grep "^spanport: $T/many.ndjson: no record could be read as latitude-ndjson (150 skipped), so the file is refused; if it is another format, name it with --format" \
+    "$T/stderr" "a file with no good record says so, and that it is refused"
+expect_grep "0 records skipped, 0 warnings, 1 files refused" "$T/stderr" \
+    "the summary counts the refused file, not its records"
+
+# Whole files of records no reader could take: refused (exit 1), listed in
+# --json, nothing stored; one good record keeps the file.
+before=$(q 'SELECT count(*) FROM spans')
+{
+    echo "id,trace_id,workspace_id,started_at"
+    echo "00000000000000e1,$TR,1,2026-01-15"
+    echo "00000000000000e2,$TR,1,2026-01-15"
+} >"$T/spans.csv"
+expect_exit 1 "a CSV read as latitude-ndjson is refused" \
+    sp --json import --format latitude-ndjson "$T/spans.csv"
+expect_grep '"refused":\[{"file":"'"$T"'/spans.csv","reason":"'"$T"'/spans.csv: no record could be read as latitude-ndjson (3 skipped), so the file is refused' \
+    "$T/stdout" "--json lists the refused file with its reason"
+expect_grep '"inserted":0,"replaced":0,"skipped":0,"warnings":0' "$T/stdout" \
+    "--json counts nothing of the refused file"
+expect_exit 1 "a CSV whose header lacks a required column is refused" \
+    sp import --format latitude-csv "$T/spans.csv"
+expect_eq "$before" "$(q 'SELECT count(*) FROM spans')" \
+    "nothing of a refused file is stored"
+{
+    span 00000000000000e3 $TR prompt
+    echo '{"hello": 1}'
+} >"$T/one-good.ndjson"
+expect_exit 0 "a file with one good record is imported" \
+    sp import "$T/one-good.ndjson"
+expect_grep "1 spans inserted, 0 replaced, 1 records skipped" "$T/stderr" \
+    "its bad record is skipped"
 : >"$T/empty.ndjson"
-expect_exit 0 "an empty file imports nothing" sp import "$T/empty.ndjson"
+printf '\n  \n\r\n' >"$T/blank.csv"
+for f in empty.ndjson blank.csv; do
+    expect_exit 0 "$f: an empty file imports nothing" sp import "$T/$f"
+    expect_grep "^$T/$f: empty, nothing imported$" "$T/stderr" \
+        "$f: an empty file is said to be empty"
+done
+expect_exit 0 "an empty file named as a pg_dump" \
+    sp import --format latitude-pgdump "$T/empty.ndjson"
+expect_grep "empty.ndjson: empty, nothing imported" "$T/stderr" \
+    "is empty too, not refused"
+
+# Compressed files spanport does not read: say with what, and how to
+# decompress them.
+printf 'BZh91AY&SY' >"$T/spans.csv.bz2"
+printf '\3757zXZ\000\000' >"$T/spans.ndjson.xz"
+printf '\050\265\057\375\000' >"$T/spans.ndjson.zst"
+printf 'PK\003\004\024\000' >"$T/spans.zip"
+printf '7z\274\257\047\034\000' >"$T/spans.7z"
+for f in "spans.csv.bz2 bzip2 bunzip2 -k" "spans.ndjson.xz xz xz -dk" \
+    "spans.ndjson.zst zstd zstd -d" "spans.zip zip unzip" "spans.7z 7z 7z x"; do
+    set -- $f
+    name=$1 packer=$2
+    shift 2
+    expect_exit 1 "$name is refused" sp import "$T/$name"
+    expect_grep "^spanport: $T/$name: is compressed with $packer, which spanport does not read (gzip it does); decompress it with \`$* $T/$name\` and import the result$" \
+        "$T/stderr" "$name: says it is $packer and how to decompress it"
+done
+expect_exit 1 "also with --format" \
+    sp import --format latitude-csv "$T/spans.csv.bz2"
+expect_grep "is compressed with bzip2" "$T/stderr" "with --format too"
 
 # Metadata: a record without metadata keeps the stored one.
 span 00000000000000a2 $TR completion ',"metadata":{"type":"completion","x":1.50}' \
@@ -136,6 +200,64 @@ expect_grep "nul.ndjson:2: warning: metadata of $TR:00000000000000c2 holds" \
     "$T/stderr" "a NUL in the metadata is a warning too"
 expect_grep "3 spans inserted, 0 replaced, 0 records skipped, 2 warnings" \
     "$T/stderr" "an escaped backslash before u0000 is no NUL"
+
+# Messages that say what is wrong: nesting past the limit, numbers out of
+# range.
+"$PYTHON3" -c 'import sys; n = 100000; sys.stdout.write(
+    "{\"id\":\"00000000000000f1\",\"trace_id\":\"%s\",\"workspace_id\":1,"
+    "\"type\":\"prompt\",\"started_at\":\"2026-01-15\",\"deep\":%s%s}\n"
+    % (sys.argv[1], "[" * n, "]" * n))' "$TR" >"$T/deep.ndjson"
+span 00000000000000f2 $TR completion ',"tokens_prompt":99999999999999999999999' \
+    >>"$T/deep.ndjson"
+span 00000000000000f3 $TR completion ',"cost":-9223372036854775809' \
+    >>"$T/deep.ndjson"
+span 00000000000000f4 $TR completion ',"cost":-9223372036854775808' \
+    >>"$T/deep.ndjson"
+expect_exit 0 "deep nesting and big numbers" sp import "$T/deep.ndjson"
+expect_grep "deep.ndjson:1: member \"deep\" nests arrays and objects deeper than 1000 levels, the limit" \
+    "$T/stderr" "nesting past the limit is said so, naming the limit"
+expect_grep "deep.ndjson:2: tokens_prompt \"99999999999999999999999\" is out of the signed 64-bit integer range" \
+    "$T/stderr" "an integer too big is said to be out of range"
+expect_grep "deep.ndjson:3: cost \"-9223372036854775809\" is out of the signed 64-bit integer range" \
+    "$T/stderr" "so is one too small"
+expect_eq -9223372036854775808 \
+    "$(q "SELECT cost FROM spans WHERE id = '00000000000000f4'")" \
+    "the smallest 64-bit integer is read"
+
+# --workspace: a positive 64-bit integer, applied to OTLP files only.
+for w in 0 -1 99999999999999999999 +5 " 5" 5x ""; do
+    expect_exit 2 "--workspace '$w' is a usage error" \
+        sp import --workspace "$w" "$T/good.ndjson"
+    expect_grep "--workspace \"$w\" is not a positive 64-bit integer" \
+        "$T/stderr" "--workspace '$w' is refused, named"
+done
+expect_exit 0 "--workspace with a Latitude file" \
+    sp import --workspace 7 "$T/good.ndjson"
+expect_grep "^$T/good.ndjson: warning: --workspace 7 was not applied to this file: latitude-ndjson rows carry their own workspace_id$" \
+    "$T/stderr" "says it was not applied to that file"
+expect_eq 0 "$(q 'SELECT count(*) FROM spans WHERE workspace_id = 7')" \
+    "the rows keep their own workspace_id"
+expect_exit 0 "import --help" sp import --help
+expect_grep "spans of OTLP files; Latitude formats are not given" "$T/stdout" \
+    "import --help says --workspace applies to OTLP files"
+
+# A raw NUL byte is no JSON text: the record is skipped, said with its
+# line, not cut where the NUL is.
+{
+    printf '{"id":"00000000000000c4","trace_id":"%s","workspace_id":1,' $TR
+    printf '"type":"prompt","started_at":"2026-01-15","name":"Zara\000goza"}\n'
+    span 00000000000000c5 $TR prompt
+} >"$T/rawnul.ndjson"
+expect_exit 0 "a raw NUL byte in a record" sp import "$T/rawnul.ndjson"
+expect_grep "rawnul.ndjson:1: holds a raw NUL byte (byte 143 of the line), which JSON text cannot hold (a string writes it \\\\u0000); the record is skipped" \
+    "$T/stderr" "a raw NUL byte is reported with file and line"
+expect_eq 0 "$(q "SELECT count(*) FROM spans WHERE id = '00000000000000c4'")" \
+    "the record holding it is not stored cut"
+printf 'id,trace_id,workspace_id,type,started_at,duration\n00000000000000c6,%s,1,prompt,2026-01-15,12\0003\n00000000000000c7,%s,1,prompt,2026-01-15,1\n' \
+    "$TR" "$TR" >"$T/rawnul.csv"
+expect_exit 0 "a NUL byte in a CSV field" sp import "$T/rawnul.csv"
+expect_grep "rawnul.csv:2: duration holds a NUL byte, which PostgreSQL text cannot hold" \
+    "$T/stderr" "a NUL in a CSV number is reported, not read as 12"
 
 # An import killed in the middle of a file leaves the store as it was
 # before that file; running it again finishes the job.

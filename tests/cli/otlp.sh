@@ -42,6 +42,26 @@ expect_grep "not-otlp.json:1: not an OTLP trace document; expected" \
 expect_exit 0 "a mixed file imports its OTLP part" imp "$FX/mixed.ndjson"
 expect_grep "mixed.ndjson:3: not valid JSON" "$T/stderr" \
     "the rest is reported with its line"
+{
+    head -n 1 "$FX/collector.ndjson"
+    printf '{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"0123456789abcdef0123456789abcdef","spanId":"0123456789abcdef","name":"Zara\000goza"}]}]}]}\n'
+} >"$T/rawnul.ndjson"
+expect_exit 0 "a raw NUL byte in a record" imp "$T/rawnul.ndjson"
+expect_grep "rawnul.ndjson:2: holds a raw NUL byte, which JSON text cannot hold (a string writes it \\\\u0000)" \
+    "$T/stderr" "a raw NUL byte skips its record, said with its line"
+expect_eq 0 "$(q "SELECT count(*) FROM spans WHERE id = '0123456789abcdef'")" \
+    "the record holding it is not stored cut"
+expect_exit 0 "--workspace applies to OTLP files" \
+    sp --db "$T/ws.db" import --workspace 9223372036854775807 "$FX/single.json"
+expect_eq 0 "$(grep -c 'not applied' "$T/stderr")" \
+    "with no word of not applying it"
+expect_eq 9223372036854775807 "$("$SQLITE3" "$T/ws.db" \
+    'SELECT DISTINCT workspace_id FROM spans')" "its spans are in that workspace"
+head -n 65 "$FX/single.json" >"$T/doc_bad.json"
+printf '  "oops": ,\n}\n' >>"$T/doc_bad.json"
+expect_exit 1 "a bad pretty-printed document is refused" imp "$T/doc_bad.json"
+expect_grep "^spanport: $T/doc_bad.json:66: not valid JSON; expected OTLP" \
+    "$T/stderr" "with one line number, the line where the JSON breaks"
 expect_exit 3 "--strict stops at the first bad record" \
     imp --strict "$FX/bad-spans.ndjson"
 expect_eq 0 "$(q "SELECT count(*) FROM spans WHERE id LIKE '6666%'")" \

@@ -159,6 +159,36 @@ const char *fx_reports(struct fx *f)
     return without_dir(f, sp_buf_str(&f->reports));
 }
 
+/* Is line "NAME:DIGITS: ..."? (Test file names hold no colon.) */
+static int is_record_report(const char *line)
+{
+    const char *p = strchr(line, ':');
+
+    if (!p || p[1] < '0' || p[1] > '9')
+        return 0;
+    for (p++; *p >= '0' && *p <= '9'; p++)
+        ;
+    return *p == ':';
+}
+
+const char *fx_record_reports(struct fx *f)
+{
+    struct sp_buf kept;
+    const char *s, *nl;
+
+    sp_buf_init(&kept, 0);
+    for (s = sp_buf_str(&f->reports); *s; s = nl + 1) {
+        nl = strchr(s, '\n');
+        if (!nl)
+            break;
+        if (is_record_report(without_dir(f, s)))
+            sp_buf_add(&kept, s, (size_t)(nl - s + 1));
+    }
+    without_dir(f, sp_buf_str(&kept));
+    sp_buf_free(&kept);
+    return sp_buf_str(&f->rel);
+}
+
 const char *fx_err(struct fx *f)
 {
     return without_dir(f, f->err.msg);

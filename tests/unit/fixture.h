@@ -50,6 +50,9 @@ int fx_import_text(struct fx *f, const char *rel, enum import_format fmt,
 /* The reports, and the last error, without the temp dir: "s.csv:2: ...". */
 const char *fx_reports(struct fx *f);
 const char *fx_err(struct fx *f);
+/* fx_reports without the notes about whole files ("s.csv: ..."): the
+ * reports of records, "s.csv:2: ...". */
+const char *fx_record_reports(struct fx *f);
 /* The reports must be exactly these lines (NULL-ended), each f->path +
  * suffix and a newline. */
 void fx_expect_reports(struct fx *f, const char *const *suffixes);

@@ -79,8 +79,9 @@ static void csv_bad_record_is_reported_with_the_line_it_began_on(void **state)
                       ROW("a3") ",\n");                       /* 8 */
     /* clang-format on */
     assert_int_equal(fx_import(f, "s.csv", IMPORT_LATITUDE_CSV, NULL, 0), 0);
-    assert_string_equal(fx_reports(f), "s.csv:6: id \"00000000000000zz\" is "
-                                       "not 16 hex digits\n");
+    assert_string_equal(fx_record_reports(f),
+                        "s.csv:6: id \"00000000000000zz\" is "
+                        "not 16 hex digits\n");
     assert_int_equal(f->sum.inserted, 2);
     assert_int_equal(f->sum.skipped, 1);
 }
@@ -92,9 +93,10 @@ csv_ending_inside_a_quoted_field_is_reported_as_truncated(void **state)
 
     WRITE(f, "s.csv", HDR ",name\n" ROW("a1") ",ok\n" ROW("a2") ",\"cut\nhere");
     assert_int_equal(fx_import(f, "s.csv", IMPORT_LATITUDE_CSV, NULL, 0), 0);
-    assert_string_equal(fx_reports(f), "s.csv:3: the file ends inside a "
-                                       "quoted field of this record; it is "
-                                       "truncated\n");
+    assert_string_equal(fx_record_reports(f),
+                        "s.csv:3: the file ends inside a "
+                        "quoted field of this record; it is "
+                        "truncated\n");
     assert_int_equal(f->sum.inserted, 1);
     assert_int_equal(fx_import(f, "s.csv", IMPORT_LATITUDE_CSV, NULL, 1), -1);
     assert_int_equal(f->err.kind, SP_EINPUT);
@@ -114,9 +116,10 @@ static void csv_malformed_quoting_skips_that_record_and_reads_on(void **state)
                       ROW("a2") ",\n");
     /* clang-format on */
     assert_int_equal(fx_import(f, "s.csv", IMPORT_LATITUDE_CSV, NULL, 0), 0);
-    assert_string_equal(fx_reports(f), "s.csv:2: malformed quoting on line 2 "
-                                       "(a quote in a field must be doubled, "
-                                       "the field quoted)\n");
+    assert_string_equal(fx_record_reports(f),
+                        "s.csv:2: malformed quoting on line 2 "
+                        "(a quote in a field must be doubled, "
+                        "the field quoted)\n");
     assert_string_equal(fx_query(f, "SELECT group_concat(id) FROM spans"),
                         "00000000000000a2");
 }
@@ -126,36 +129,112 @@ static void csv_record_with_too_few_fields_is_reported(void **state)
     struct fx *f = *state;
 
     WRITE(f, "s.csv", HDR "\n00000000000000a1," T1 "\n");
-    assert_int_equal(fx_import(f, "s.csv", IMPORT_LATITUDE_CSV, NULL, 0), 0);
-    assert_string_equal(fx_reports(f),
-                        "s.csv:2: has 2 fields, the header has 5 columns\n"
-                        "s.csv: no record could be read as latitude-csv; if it "
-                        "is another format, name it with --format\n");
+    assert_int_equal(fx_import(f, "s.csv", IMPORT_LATITUDE_CSV, NULL, 0), -1);
+    assert_string_equal(fx_record_reports(f),
+                        "s.csv:2: has 2 fields, the header has 5 columns\n");
+    assert_string_equal(fx_err(f), "s.csv: no record could be read as "
+                                   "latitude-csv (1 skipped), so the file is "
+                                   "refused; if it is another format, name it "
+                                   "with --format");
 }
 
 static void csv_header_without_id_and_trace_id_refuses_the_file(void **state)
 {
     struct fx *f = *state;
 
-    WRITE(f, "s.csv", "span,trace\n1,2\n");
+    WRITE(f, "s.csv", "span,trace,name,model\n1,2,3,4\n");
     assert_int_equal(fx_import(f, "s.csv", IMPORT_LATITUDE_CSV, NULL, 0), -1);
     assert_int_equal(f->err.kind, SP_EFAIL);
-    assert_string_equal(fx_err(f), "s.csv:1: the header names no id and no "
-                                   "trace_id column; expected spans.csv from "
+    assert_string_equal(fx_err(f), "s.csv:1: the header lacks the columns "
+                                   "id, trace_id, workspace_id, type, "
+                                   "started_at, which every span needs; "
+                                   "expected spans.csv from COPY "
+                                   "latitude.spans TO STDOUT WITH (FORMAT "
+                                   "csv, HEADER)");
+}
+
+static void csv_without_a_header_says_the_first_line_is_no_header(void **state)
+{
+    struct fx *f = *state;
+
+    WRITE(f, "s.csv", ROW("a1") ",,\n" ROW("a2") ",,\n");
+    assert_int_equal(fx_import(f, "s.csv", IMPORT_LATITUDE_CSV, NULL, 0), -1);
+    assert_string_equal(fx_err(f), "s.csv:1: the first line is not a header "
+                                   "naming the columns (expected names such "
+                                   "as id, trace_id, workspace_id, type, "
+                                   "started_at); expected spans.csv from "
                                    "COPY latitude.spans TO STDOUT WITH "
                                    "(FORMAT csv, HEADER)");
+}
+
+static void csv_record_with_other_field_count_says_that_first(void **state)
+{
+    struct fx *f = *state;
+
+    WRITE(f, "s.csv", HDR "\na,b,c\n" ROW("a1") ",x\n" ROW("a2") "\n");
+    assert_int_equal(fx_import(f, "s.csv", IMPORT_LATITUDE_CSV, NULL, 0), 0);
+    assert_string_equal(fx_record_reports(f),
+                        "s.csv:2: has 3 fields, the header has 5 columns\n"
+                        "s.csv:3: has 6 fields, the header has 5 columns\n");
 }
 
 static void csv_header_without_trace_id_names_just_that(void **state)
 {
     struct fx *f = *state;
 
-    WRITE(f, "s.csv", "id,workspace_id\n1,2\n");
+    WRITE(f, "s.csv", "id,workspace_id,type,started_at\n1,2,3,4\n");
     assert_int_equal(fx_import(f, "s.csv", IMPORT_LATITUDE_CSV, NULL, 0), -1);
-    assert_string_equal(fx_err(f), "s.csv:1: the header names no trace_id "
-                                   "column; expected spans.csv from COPY "
+    assert_string_equal(fx_err(f), "s.csv:1: the header lacks the column "
+                                   "trace_id, which every span needs; "
+                                   "expected spans.csv from COPY "
                                    "latitude.spans TO STDOUT WITH (FORMAT "
                                    "csv, HEADER)");
+}
+
+static void csv_header_without_type_refuses_the_file_not_each_row(void **state)
+{
+    struct fx *f = *state;
+
+    /* clang-format off */
+    WRITE(f, "s.csv", "id,trace_id,workspace_id,started_at\n"
+                      "00000000000000a1," T1 ",1,2026-01-15\n"
+                      "00000000000000a2," T1 ",1,2026-01-15\n");
+    /* clang-format on */
+    assert_int_equal(fx_import(f, "s.csv", IMPORT_LATITUDE_CSV, NULL, 0), -1);
+    assert_int_equal(f->err.kind, SP_EFAIL);
+    assert_string_equal(fx_err(f), "s.csv:1: the header lacks the column "
+                                   "type, which every span needs; expected "
+                                   "spans.csv from COPY latitude.spans TO "
+                                   "STDOUT WITH (FORMAT csv, HEADER)");
+    assert_string_equal(fx_reports(f), "");
+    assert_int_equal(f->sum.skipped, 0);
+}
+
+#define NULLS22 ",,,,,,,,,,,,,,,,,,,,,,"
+
+static void csv_header_lacking_known_columns_is_warned_once(void **state)
+{
+    struct fx *f = *state;
+
+    /* unknown_extra is ignored silently; provider is no Latitude column */
+    /* clang-format off */
+    WRITE(f, "s.csv", "id,trace_id,workspace_id,type,started_at,parent_id,"
+                      "previous_trace_id,api_key_id,project_id,"
+                      "test_deployment_id,document_uuid,commit_uuid,"
+                      "experiment_uuid,document_log_uuid,name,kind,status,"
+                      "message,source,duration,ended_at,tokens_cached,"
+                      "tokens_reasoning,tokens_completion,created_at,"
+                      "updated_at,unknown_extra\n" ROW("a1") NULLS22 "\n"
+                      ROW("a2") NULLS22 "\n");
+    /* clang-format on */
+    assert_int_equal(fx_import(f, "s.csv", IMPORT_LATITUDE_CSV, NULL, 0), 0);
+    assert_string_equal(fx_record_reports(f), "");
+    assert_non_null(strstr(fx_reports(f),
+                           "s.csv: warning: the header lacks the Latitude "
+                           "columns tokens_prompt, model, cost; every span "
+                           "is stored with them NULL\n"));
+    assert_int_equal(f->sum.warnings, 2); /* and no --metadata-dir */
+    assert_int_equal(f->sum.inserted, 2);
 }
 
 static void csv_gzip_is_read_and_a_truncated_gzip_refused(void **state)
@@ -212,7 +291,11 @@ int main(void)
         T(csv_malformed_quoting_skips_that_record_and_reads_on),
         T(csv_record_with_too_few_fields_is_reported),
         T(csv_header_without_id_and_trace_id_refuses_the_file),
+        T(csv_without_a_header_says_the_first_line_is_no_header),
+        T(csv_record_with_other_field_count_says_that_first),
         T(csv_header_without_trace_id_names_just_that),
+        T(csv_header_without_type_refuses_the_file_not_each_row),
+        T(csv_header_lacking_known_columns_is_warned_once),
         T(csv_gzip_is_read_and_a_truncated_gzip_refused),
         cmocka_unit_test(csv_sniff_wants_id_and_trace_id_in_the_first_line),
     };

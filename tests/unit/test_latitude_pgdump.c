@@ -36,7 +36,7 @@ static void pgdump_decodes_every_text_copy_escape(void **state)
                       "\\.\n");
     /* clang-format on */
     assert_int_equal(fx_import(f, "d.sql", IMPORT_LATITUDE_PGDUMP, NULL, 0), 0);
-    assert_string_equal(fx_reports(f), "");
+    assert_string_equal(fx_record_reports(f), "");
     /* a TAB b LF c CR d \ e BS f FF g VT h A B 0x04 x Z q N TAB end */
     assert_string_equal(fx_query(f, "SELECT hex(name) FROM spans"),
                         "6109620A630D645C6508660C670B68414204785A714E09656E64");
@@ -80,7 +80,7 @@ pgdump_skips_other_tables_even_when_rows_read_like_copy(void **state)
                       "\\.\n");
     /* clang-format on */
     assert_int_equal(fx_import(f, "d.sql", IMPORT_LATITUDE_PGDUMP, NULL, 0), 0);
-    assert_string_equal(fx_reports(f), "");
+    assert_string_equal(fx_record_reports(f), "");
     assert_string_equal(fx_query(f, "SELECT group_concat(id) FROM spans"),
                         "00000000000000a1");
 }
@@ -120,7 +120,7 @@ static void pgdump_without_end_marker_reports_its_last_row_as_cut(void **state)
                       PROW("a2") "\tcu");                            /* 8 */
     /* clang-format on */
     assert_int_equal(fx_import(f, "d.sql", IMPORT_LATITUDE_PGDUMP, NULL, 0), 0);
-    assert_string_equal(fx_reports(f),
+    assert_string_equal(fx_record_reports(f),
                         "d.sql:8: the dump ends after this row, inside the "
                         "COPY block of line 6, without its end marker \\.; it "
                         "is truncated and the row may be cut, so it is "
@@ -141,15 +141,18 @@ pgdump_row_with_wrong_field_count_is_reported_with_its_line(void **state)
                       PROW("a3") "\t\\\n"
                       "\\.\n");
     /* clang-format on */
-    assert_int_equal(fx_import(f, "d.sql", IMPORT_LATITUDE_PGDUMP, NULL, 0), 0);
-    assert_string_equal(fx_reports(f),
+    assert_int_equal(fx_import(f, "d.sql", IMPORT_LATITUDE_PGDUMP, NULL, 0),
+                     -1);
+    assert_string_equal(fx_record_reports(f),
                         "d.sql:2: has 5 fields, the COPY line names 6 "
                         "columns\n"
-                        "d.sql:3: has more fields than the 6 columns the "
-                        "COPY line names\n"
-                        "d.sql:4: column name ends in a lone backslash\n"
-                        "d.sql: no record could be read as latitude-pgdump; "
-                        "if it is another format, name it with --format\n");
+                        "d.sql:3: has 7 fields, the COPY line names 6 "
+                        "columns\n"
+                        "d.sql:4: column name ends in a lone backslash\n");
+    assert_string_equal(fx_err(f), "d.sql: no record could be read as "
+                                   "latitude-pgdump (3 skipped), so the file "
+                                   "is refused; if it is another format, name "
+                                   "it with --format");
 }
 
 static void

@@ -194,7 +194,13 @@ static void csv_spans_get_their_documents_plain_gzip_or_none(void **state)
     WRITE(f, TREE_A1, DOC);
     fx_write_gz(f, "m/workspaces/1/traces/" T1 "/00000000000000a2", "{}", 2);
     assert_int_equal(fx_import(f, "s.csv", IMPORT_LATITUDE_CSV, "m", 0), 0);
-    assert_string_equal(fx_reports(f), "");
+    assert_string_equal(fx_record_reports(f), "");
+    assert_non_null(strstr(fx_reports(f),
+                           "\ns.csv: 1 spans had no metadata file under m; "
+                           "they are stored without metadata (export skips "
+                           "completions without it)\n"));
+    assert_int_equal(f->sum.without_metadata, 1);
+    assert_int_equal(f->sum.warnings, 1); /* the header's missing columns */
     assert_int_equal(f->sum.inserted, 3);
     assert_string_equal(fx_query(f, "SELECT group_concat(substr(s.id, 15) || "
                                     "'=' || ifnull(m.doc, '-'), ' ') FROM "
@@ -253,11 +259,11 @@ static void bad_document_is_warned_with_its_path_and_the_span_kept(void **state)
     WRITE(f, "s.csv", HDR "\n" ROW("a1") "\n");
     WRITE(f, TREE_A1, "\"just a string\"");
     assert_int_equal(fx_import(f, "s.csv", IMPORT_LATITUDE_CSV, "m", 0), 0);
-    assert_string_equal(fx_reports(f),
+    assert_string_equal(fx_record_reports(f),
                         "s.csv:2: warning: metadata m/workspaces/1/traces/" T1
                         "/" SPAN_A1 ": is not a JSON object; the span is "
                         "kept without metadata\n");
-    assert_int_equal(f->sum.warnings, 1);
+    assert_int_equal(f->sum.warnings, 2); /* and one of the header's */
     assert_int_equal(f->sum.inserted, 1);
     assert_string_equal(fx_query(f, "SELECT count(*) FROM span_metadata"), "0");
 }
@@ -273,12 +279,10 @@ static void traversal_ids_in_a_dump_are_rejected_as_bad_records(void **state)
     /* clang-format on */
     WRITE(f, "etc/etc", DOC);
     WRITE(f, "m/workspaces/1/traces/README", "");
-    assert_int_equal(fx_import(f, "s.csv", IMPORT_LATITUDE_CSV, "m", 0), 0);
-    assert_string_equal(fx_reports(f),
+    assert_int_equal(fx_import(f, "s.csv", IMPORT_LATITUDE_CSV, "m", 0), -1);
+    assert_string_equal(fx_record_reports(f),
                         "s.csv:2: id \"../../../../etc/\" is not 16 hex "
-                        "digits\n"
-                        "s.csv: no record could be read as latitude-csv; if it "
-                        "is another format, name it with --format\n");
+                        "digits\n");
     assert_string_equal(fx_query(f, "SELECT count(*) FROM spans"), "0");
 }
 
