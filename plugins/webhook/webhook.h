@@ -19,7 +19,6 @@
 int webhook_fail(char *err, size_t errlen, int status, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
-
 /* ---- webhook_addr.c: where a delivery may go ---------------------------- */
 
 struct webhook_target {

@@ -447,7 +447,9 @@ static void
 utf8_invalid_sequences_become_one_fffd_per_maximal_subpart(void **state)
 {
     (void)state;
-    REPAIRS("a\xff" "b", "a" FFFD "b");
+    REPAIRS("a\xff"
+            "b",
+            "a" FFFD "b");
     REPAIRS("a\xc3", "a" FFFD);                       /* cut 2-byte sequence */
     REPAIRS("\xe2\x82z", FFFD "z");                   /* cut 3-byte: one FFFD */
     REPAIRS("\xc0\xaf", FFFD FFFD);                   /* overlong lead */
