@@ -447,14 +447,12 @@ static void
 utf8_invalid_sequences_become_one_fffd_per_maximal_subpart(void **state)
 {
     (void)state;
-    REPAIRS("a\xff"
-            "b",
-            "a" FFFD "b");
-    REPAIRS("a\xc3", "a" FFFD);                       /* cut 2-byte sequence */
-    REPAIRS("\xe2\x82z", FFFD "z");                   /* cut 3-byte: one FFFD */
-    REPAIRS("\xc0\xaf", FFFD FFFD);                   /* overlong lead */
-    REPAIRS("\xe0\x80\x80", FFFD FFFD FFFD);          /* overlong 3-byte */
-    REPAIRS("\xed\xa0\x80", FFFD FFFD FFFD);          /* a surrogate */
+    REPAIRS("a\377b", "a" FFFD "b");         /* octal: \xff would take the b */
+    REPAIRS("a\xc3", "a" FFFD);              /* cut 2-byte sequence */
+    REPAIRS("\xe2\x82z", FFFD "z");          /* cut 3-byte: one FFFD */
+    REPAIRS("\xc0\xaf", FFFD FFFD);          /* overlong lead */
+    REPAIRS("\xe0\x80\x80", FFFD FFFD FFFD); /* overlong 3-byte */
+    REPAIRS("\xed\xa0\x80", FFFD FFFD FFFD); /* a surrogate */
     REPAIRS("\xf4\x90\x80\x80", FFFD FFFD FFFD FFFD); /* past U+10FFFF */
     REPAIRS("\x80\xbf", FFFD FFFD);                   /* lone continuations */
     assert_int_equal(sp_utf8_valid_prefix("ok\xff", 3), 2);
