@@ -317,8 +317,13 @@ int notify_run(struct store *st, const struct job *job, char *line,
         status =
             send_one(&d, &rec, job->attempts, &retry_after_s, msg, sizeof(msg));
     }
-    err->kind = SP_ENONE;
-    rc = record_outcome(st, job, &d, status, msg, retry_after_s, &final, err);
+    /* Once a notice went out, its outcome is worth waiting for: given up,
+     * the job would run again later and send it twice. */
+    do {
+        err->kind = SP_ENONE;
+        rc = record_outcome(st, job, &d, status, msg, retry_after_s, &final,
+                            err);
+    } while (rc != 0 && err->busy);
     snprintf(line, linelen, "notify %s:%s for export %s: %s%s%s", d.plugin,
              d.target ? d.target : "?", d.export_uuid,
              status == SP_OK ? "sent"

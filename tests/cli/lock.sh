@@ -49,6 +49,47 @@ expect_exit 4 "the same with --quiet" "$PYTHON3" \
 expect_eq 0 "$(grep -c "waiting for another" "$T/stdout")" \
     "--quiet says nothing while it waits"
 wait "$HOLDER"
+# A worker outlives a store held longer than its lock timeout: it tries
+# again at its next poll, says so once, and runs the job once it is free.
+expect_exit 0 "an export job queued" sp export --all -o "$T/w.csv"
+w=$(cat "$T/stdout")
+hold_lock 2
+expect_exit 0 "a worker survives a store locked past its lock timeout" \
+    env SPANPORT_LOCK_TIMEOUT=0.2 "$SPANPORT" worker --drain --poll 0.2
+wait "$HOLDER"
+expect_eq 1 "$(grep -c "^worker: the store is locked by another spanport; trying again every 0.2 s until it is free$" "$T/stderr")" \
+    "the worker says once that it waits, not once per poll"
+expect_grep "^worker: export $w ready: 13 rows" "$T/stderr" \
+    "the worker ran the job once the store was free"
+expect_same "$top_srcdir/tests/golden/sample-all.csv" "$T/w.csv" \
+    "the job's file is complete"
+
+# Lock taken mid-export (lease renewals every page) or at its end: the
+# worker waits for the store, keeps its lease, and finishes the attempt.
+"$PYTHON3" "$top_srcdir/tests/tools/gen_dump.py" 5000 7 >"$T/big.ndjson"
+sp import "$T/big.ndjson" 2>/dev/null
+expect_exit 0 "a long export job queued" \
+    sp export --all --page-size 1 -o "$T/long.csv"
+long=$(cat "$T/stdout")
+SPANPORT_LEASE_SECONDS=1 SPANPORT_LOCK_TIMEOUT=0.2 \
+    "$SPANPORT" worker --once 2>"$T/worker.log" &
+worker=$!
+i=0
+while ! ls "$T/.long.csv.tmp-"* >/dev/null 2>&1; do
+    i=$((i + 1))
+    [ $i -lt 2000 ] || fail "the worker never started writing"
+    sleep 0.01
+done
+hold_lock 2
+wait "$worker" || fail "the worker died of the lock: $(cat "$T/worker.log")"
+ok "a worker whose store is locked mid-export lives on"
+wait "$HOLDER"
+expect_grep "^worker: export $long: the store is locked by another spanport; waiting for it$" \
+    "$T/worker.log" "the worker says it waits for the store"
+# 5000 generated rows and the sample's 13
+expect_eq "ready 1 5013" "$(q "SELECT state, attempts, rows FROM exports WHERE uuid = '$long'" | tr '|' ' ')" \
+    "the export is ready with every row after one attempt: the lease was kept"
+
 expect_exit 2 "--lock-timeout takes seconds" sp --lock-timeout soon stats
 expect_grep '--lock-timeout takes seconds (0 to 86400), not "soon"' \
     "$T/stderr" "a bad --lock-timeout is named"
