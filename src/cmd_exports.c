@@ -9,6 +9,7 @@
 #include "export/record.h"
 #include "jobs.h"
 #include "notify.h"
+#include "util/jsonw.h"
 #include "util/time.h"
 
 static const char EXPORTS_HELP[] =
@@ -208,7 +209,7 @@ static int do_prune(struct cli *cli, struct store *st, int argc, char **argv)
     if (cli->json) {
         cJSON *o = cJSON_CreateObject();
 
-        cJSON_AddNumberToObject(o, "pruned", (double)n);
+        jsonw_add_int(o, "pruned", n);
         return cli_print_json(o);
     }
     printf("pruned %lld export%s\n", (long long)n, n == 1 ? "" : "s");
