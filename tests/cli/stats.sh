@@ -21,4 +21,25 @@ expect_grep '"workspaces":\[1,9007199254740993,9223372036854775807\]' \
 expect_grep '^{"spans":46,"traces":17,"by_type":{"chat":1,"completion":22,"prompt":17,"tool":5,"unknown":1},' \
     "$T/stdout" "stats --json counts are integers"
 
+# One snapshot: while another process keeps adding and removing spans,
+# every stats run adds up (its queries share one read transaction).
+"$PYTHON3" "$top_srcdir/tests/tools/gen_dump.py" 5000 7 >"$T/big.ndjson"
+sp import "$T/big.ndjson" 2>/dev/null
+"$PYTHON3" "$top_srcdir/tests/tools/churn.py" "$DB" 30 >"$T/churn" &
+churn=$!
+until grep -q churning "$T/churn"; do sleep 0.01; done
+i=0
+while [ $i -lt 30 ]; do
+    i=$((i + 1))
+    sp stats --json >"$T/stats.json"
+    "$PYTHON3" -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+n = sum(d["by_type"].values())
+sys.exit(0 if n == d["spans"] else "spans %d, by_type sums to %d" % (d["spans"], n))' \
+        "$T/stats.json" || fail "stats run $i is not one snapshot"
+done
+kill "$churn"
+wait "$churn" 2>/dev/null || true
+ok "30 stats runs during writes each add up: one snapshot each"
+
 done_testing
