@@ -73,7 +73,11 @@ static int parse(int argc, char **argv, struct worker_opts *o)
             puts("usage: spanport worker [--once] [--drain] [--poll "
                  "SECONDS]\n\nRuns queued export jobs. --once: at most one "
                  "job. --drain: exit when no job\nis left. SIGINT/SIGTERM "
-                 "stop it after releasing the job at hand.");
+                 "stop it after releasing the job at hand.\nA store locked "
+                 "by another spanport is waited for, never a reason to "
+                 "stop.\nExit status with --once or --drain: 1 when an "
+                 "export or a notification it ran\nended failed (after its "
+                 "last attempt), else 0.");
             exit(0);
         } else {
             return cli_usage("worker", "bad option");
@@ -176,5 +180,12 @@ int cmd_worker(struct cli *cli, int argc, char **argv)
     w.log_arg = cli;
     rc = loop(cli, st, &w, &o);
     store_close(st);
+    if (rc == 0 && w.n_failed > 0 && (o.once || o.drain)) {
+        fprintf(stderr,
+                "spanport: worker: %d job%s ended failed: %s; "
+                "`spanport exports show UUID` tells why\n",
+                w.n_failed, w.n_failed == 1 ? "" : "s", w.failed);
+        rc = 1;
+    }
     return rc;
 }

@@ -58,6 +58,20 @@ static int keep_waiting(struct worker *w, const struct job *job,
     return 1;
 }
 
+static void count_failed(struct worker *w, const struct job *job)
+{
+    size_t len = strlen(w->failed);
+
+    w->n_failed++;
+    if (len + 4 + strlen(job->kind) + strlen(job->ref) >= sizeof(w->failed)) {
+        if (len + 5 < sizeof(w->failed) && !strstr(w->failed, "..."))
+            snprintf(w->failed + len, sizeof(w->failed) - len, ", ...");
+        return;
+    }
+    snprintf(w->failed + len, sizeof(w->failed) - len, "%s%s %s",
+             len ? ", " : "", job->kind, job->ref);
+}
+
 struct running {
     struct store *st;
     struct worker *w;
@@ -137,6 +151,8 @@ static int finish_failed(struct store *st, struct worker *w,
         say(w, "export %s: %s", job->ref, err.msg);
         return -1;
     }
+    if (final)
+        count_failed(w, job);
     say(w, "export %s %s (attempt %d of %d): %s", job->ref,
         final ? "failed" : "will be retried", job->attempts, job->max_attempts,
         error);
@@ -251,9 +267,12 @@ int worker_step(struct store *st, struct worker *w, const char *only_ref,
                    : -1;
     if (strcmp(job.kind, "delivery") == 0) {
         char line[768] = "";
-        int rc = notify_run(st, &job, line, sizeof(line), err);
+        int failed = 0;
+        int rc = notify_run(st, &job, line, sizeof(line), &failed, err);
 
         say(w, "%s", line);
+        if (failed)
+            count_failed(w, &job);
         return rc;
     }
     /* A kind this spanport does not know (a newer one queued it). */
