@@ -494,7 +494,7 @@ int cmd_export(struct cli *cli, int argc, char **argv)
         rc = cli_fail(&err);
         goto done;
     }
-    if ((rc = cli_open_store(cli, &st, 0)) != 0)
+    if ((rc = cli_open_store(cli, &st, STORE_MUST_EXIST)) != 0)
         goto done;
     if (!a.has_workspace &&
         select_default_workspace(st, &a.req.workspace_id, &err) != 0) {

@@ -250,7 +250,7 @@ int cmd_exports(struct cli *cli, int argc, char **argv)
             fputs(EXPORTS_HELP, stdout);
             return 0;
         }
-    if ((rc = cli_open_store(cli, &st, 0)) != 0)
+    if ((rc = cli_open_store(cli, &st, STORE_MUST_EXIST)) != 0)
         return rc;
     rc = dispatch(cli, st, argc, argv);
     store_close(st);

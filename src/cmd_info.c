@@ -152,7 +152,7 @@ int cmd_stats(struct cli *cli, int argc, char **argv)
     }
     if (argc > 1)
         return cli_usage("stats", "unexpected argument \"%s\"", argv[1]);
-    if ((rc = cli_open_store(cli, &st, 0)) != 0)
+    if ((rc = cli_open_store(cli, &st, STORE_MUST_EXIST)) != 0)
         return rc;
     /* One read transaction: one snapshot of a store an import may be
      * writing to, so that by_type adds up to spans. */

@@ -167,7 +167,7 @@ int cmd_worker(struct cli *cli, int argc, char **argv)
 
     if ((rc = parse(argc, argv, &o)) != 0)
         return rc;
-    if ((rc = cli_open_store(cli, &st, 0)) != 0)
+    if ((rc = cli_open_store(cli, &st, STORE_MUST_EXIST)) != 0)
         return rc;
     st->on_wait = NULL; /* a busy store is told once, by loop() */
     memset(&sa, 0, sizeof(sa));

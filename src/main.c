@@ -35,16 +35,18 @@ static void usage(FILE *fp)
           fp);
     for (i = 0; i < N_COMMANDS; i++)
         fprintf(fp, "  %-9s %s\n", commands[i].name, commands[i].summary);
-    fputs("\noptions:\n"
-          "  --db PATH   the store (default $SPANPORT_DB, else ./spanport.db)\n"
-          "  --quiet     no progress or summaries on stderr\n"
-          "  --lock-timeout SECONDS\n"
-          "              how long to wait while another spanport holds the\n"
-          "              store (default $SPANPORT_LOCK_TIMEOUT, else 60)\n"
-          "  --json      machine-readable output on stdout\n"
-          "  --version   print the version\n"
-          "\n`spanport COMMAND --help` tells more about a command.\n",
-          fp);
+    fputs(
+        "\noptions:\n"
+        "  --db PATH   the store (default $SPANPORT_DB, else ./spanport.db);\n"
+        "              `import` creates it, other commands need it to exist\n"
+        "  --quiet     no progress or summaries on stderr\n"
+        "  --lock-timeout SECONDS\n"
+        "              how long to wait while another spanport holds the\n"
+        "              store (default $SPANPORT_LOCK_TIMEOUT, else 60)\n"
+        "  --json      machine-readable output on stdout\n"
+        "  --version   print the version\n"
+        "\n`spanport COMMAND --help` tells more about a command.\n",
+        fp);
 }
 
 static int set_lock_timeout(struct cli *cli, const char *text, const char *what)

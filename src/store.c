@@ -326,6 +326,17 @@ int store_open_with(struct store **out, const char *path,
     st->lock_timeout_ms = o->lock_timeout_ms > 0 ? o->lock_timeout_ms : 0;
     st->on_wait = o->on_wait;
     st->on_wait_arg = o->on_wait_arg;
+    /* Only import creates a store: for any other command a missing one is
+     * a mistyped --db, not a wish for an empty store. */
+    if ((o->flags & STORE_MUST_EXIST) && access(path, F_OK) != 0) {
+        if (errno == ENOENT)
+            sp_err_set(err, SP_ESTORE,
+                       "no store at %s; `spanport import` creates one", path);
+        else
+            sp_err_set(err, SP_ESTORE, "%s: cannot open the store: %s", path,
+                       strerror(errno));
+        goto fail;
+    }
     if (!readonly && create_private(path, err) != 0)
         goto fail;
     if (sqlite3_open_v2(path, &st->db, oflags | SQLITE_OPEN_NOMUTEX, NULL) !=

@@ -25,7 +25,8 @@ struct store {
 };
 
 enum store_flags {
-    STORE_READONLY = 1, /* never create or migrate (stats, list) */
+    STORE_READONLY = 1,   /* never create or migrate (stats, list) */
+    STORE_MUST_EXIST = 2, /* never create (all but import) */
 };
 
 struct store_options {
