@@ -50,6 +50,16 @@ if [ -w /dev/full ]; then
 fi
 expect_exit 2 "an unknown command" sp frobnicate
 expect_grep "see \`spanport --help\`" "$T/stderr" "usage errors give a hint"
+# The README stands alone: no pointer outside the repository; it documents
+# the row rules, the webhook's private-address switch and the lock timeout.
+! grep -n "shared/spec" "$top_srcdir/README.md" ||
+    fail "README.md points outside the repository"
+ok "README.md points nowhere outside the repository"
+for phrase in "not_completion_metadata" "webhook.allow_private_addresses" \
+    "--lock-timeout SECONDS" "tokens_completion"; do
+    expect_grep "$phrase" "$top_srcdir/README.md" "README.md documents $phrase"
+done
+
 # Only import creates a store: a mistyped --db is an error elsewhere.
 for cmd in "stats" "export --all" "exports list" "worker --drain"; do
     # shellcheck disable=SC2086 # the command's words
