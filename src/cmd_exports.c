@@ -225,15 +225,18 @@ static int dispatch(struct cli *cli, struct store *st, int argc, char **argv)
                          : cli_usage("exports", "list takes no argument");
     if (!strcmp(verb, "prune"))
         return do_prune(cli, st, argc - 2, argv + 2);
+    if (strcmp(verb, "show") && strcmp(verb, "cancel") && strcmp(verb, "retry"))
+        return cli_usage("exports",
+                         "unknown action \"%s\"; the actions are list, "
+                         "show, cancel, retry and prune",
+                         verb);
     if (argc != 3)
         return cli_usage("exports", "%s takes one UUID", verb);
     if (!strcmp(verb, "show"))
         return do_show(cli, st, argv[2]);
     if (!strcmp(verb, "cancel"))
         return change(cli, st, argv[2], 0);
-    if (!strcmp(verb, "retry"))
-        return change(cli, st, argv[2], 1);
-    return cli_usage("exports", "unknown action \"%s\"", verb);
+    return change(cli, st, argv[2], 1); /* retry */
 }
 
 int cmd_exports(struct cli *cli, int argc, char **argv)

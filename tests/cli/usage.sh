@@ -50,6 +50,12 @@ if [ -w /dev/full ]; then
 fi
 expect_exit 2 "an unknown command" sp frobnicate
 expect_grep "see \`spanport --help\`" "$T/stderr" "usage errors give a hint"
+expect_exit 2 "an unknown exports action" sp exports bogus
+expect_eq "spanport: unknown action \"bogus\"; the actions are list, show, cancel, retry and prune; see \`spanport exports --help\`" \
+    "$(cat "$T/stderr")" "exports names the unknown action and lists the actions"
+expect_exit 2 "an unknown exports action with an argument" sp exports bogus x
+expect_grep "unknown action \"bogus\"" "$T/stderr" "whatever follows it"
+
 # The README stands alone: no pointer outside the repository; it documents
 # the row rules, the webhook's private-address switch and the lock timeout.
 ! grep -n "shared/spec" "$top_srcdir/README.md" ||
