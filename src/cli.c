@@ -26,11 +26,36 @@ int cli_usage(const char *cmd, const char *fmt, ...)
     return 2;
 }
 
+int cli_parse_seconds_ms(const char *text)
+{
+    char *end;
+    double s = strtod(text, &end);
+
+    if (end == text || *end || !(s >= 0) || s > 86400)
+        return -1;
+    return (int)(s * 1000 + 0.5);
+}
+
+static void tell_waiting(void *arg, const char *path)
+{
+    const struct cli *cli = arg;
+
+    if (cli_progress_on(cli))
+        fprintf(stderr,
+                "spanport: waiting for another spanport to release %s (up "
+                "to %g s; --lock-timeout changes it)...\n",
+                path, cli->lock_timeout_ms / 1000.0);
+}
+
 int cli_open_store(const struct cli *cli, struct store **st, int flags)
 {
     struct sp_err err = {0};
+    struct store_options o = {.flags = flags,
+                              .lock_timeout_ms = cli->lock_timeout_ms,
+                              .on_wait = tell_waiting,
+                              .on_wait_arg = (void *)cli};
 
-    if (store_open(st, cli->db_path, flags, &err) != 0)
+    if (store_open_with(st, cli->db_path, &o, &err) != 0)
         return cli_fail(&err);
     return 0;
 }

@@ -413,7 +413,8 @@ static int run_async(struct cli *cli, struct store *st, struct export_args *a,
     int rc;
 
     if (sp_uuid_v4(uuid) != 0)
-        return cli_fail(&(struct sp_err){SP_EFAIL, "no randomness for a UUID"});
+        return cli_fail(&(struct sp_err){.kind = SP_EFAIL,
+                                         .msg = "no randomness for a UUID"});
     memcpy(rec.uuid, uuid, sizeof(uuid));
     snprintf(rec.format, sizeof(rec.format), "%s", d->name);
     rec.request = request_to_json(a);
@@ -421,7 +422,8 @@ static int run_async(struct cli *cli, struct store *st, struct export_args *a,
                             d->extension ? d->extension : d->name);
     rec.created_at_ns = sp_time_now_ns();
     if (!rec.request || !rec.path)
-        rc = cli_fail(&(struct sp_err){SP_ENOMEM, "out of memory"});
+        rc = cli_fail(
+            &(struct sp_err){.kind = SP_ENOMEM, .msg = "out of memory"});
     else if (enqueue(st, a, &rec, &err) != 0)
         rc = cli_fail(&err);
     else {
@@ -492,7 +494,7 @@ int cmd_export(struct cli *cli, int argc, char **argv)
         rc = cli_fail(&err);
         goto done;
     }
-    if ((rc = cli_open_store(cli, &st, 0)) != 0)
+    if ((rc = cli_open_store(cli, &st, STORE_MUST_EXIST)) != 0)
         goto done;
     if (!a.has_workspace &&
         select_default_workspace(st, &a.req.workspace_id, &err) != 0) {

@@ -9,6 +9,7 @@
 #include "export/record.h"
 #include "jobs.h"
 #include "notify.h"
+#include "util/jsonw.h"
 #include "util/time.h"
 
 static const char EXPORTS_HELP[] =
@@ -208,7 +209,7 @@ static int do_prune(struct cli *cli, struct store *st, int argc, char **argv)
     if (cli->json) {
         cJSON *o = cJSON_CreateObject();
 
-        cJSON_AddNumberToObject(o, "pruned", (double)n);
+        jsonw_add_int(o, "pruned", n);
         return cli_print_json(o);
     }
     printf("pruned %lld export%s\n", (long long)n, n == 1 ? "" : "s");
@@ -224,15 +225,18 @@ static int dispatch(struct cli *cli, struct store *st, int argc, char **argv)
                          : cli_usage("exports", "list takes no argument");
     if (!strcmp(verb, "prune"))
         return do_prune(cli, st, argc - 2, argv + 2);
+    if (strcmp(verb, "show") && strcmp(verb, "cancel") && strcmp(verb, "retry"))
+        return cli_usage("exports",
+                         "unknown action \"%s\"; the actions are list, "
+                         "show, cancel, retry and prune",
+                         verb);
     if (argc != 3)
         return cli_usage("exports", "%s takes one UUID", verb);
     if (!strcmp(verb, "show"))
         return do_show(cli, st, argv[2]);
     if (!strcmp(verb, "cancel"))
         return change(cli, st, argv[2], 0);
-    if (!strcmp(verb, "retry"))
-        return change(cli, st, argv[2], 1);
-    return cli_usage("exports", "unknown action \"%s\"", verb);
+    return change(cli, st, argv[2], 1); /* retry */
 }
 
 int cmd_exports(struct cli *cli, int argc, char **argv)
@@ -249,7 +253,7 @@ int cmd_exports(struct cli *cli, int argc, char **argv)
             fputs(EXPORTS_HELP, stdout);
             return 0;
         }
-    if ((rc = cli_open_store(cli, &st, 0)) != 0)
+    if ((rc = cli_open_store(cli, &st, STORE_MUST_EXIST)) != 0)
         return rc;
     rc = dispatch(cli, st, argc, argv);
     store_close(st);

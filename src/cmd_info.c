@@ -1,5 +1,6 @@
 /* cmd_info.c: `spanport stats` and `spanport plugins list`: what the store
  * holds and which plugins the plugin path offers. Read-only commands. */
+#include <inttypes.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,110 +9,140 @@
 
 #include "cli.h"
 #include "plugin.h"
+#include "util/jsonw.h"
 #include "util/time.h"
 
-static int64_t query_i64(struct store *st, const char *sql)
+/* What `stats` reports, read in one go. */
+struct stats {
+    int64_t spans, traces, bytes, first_ns, last_ns;
+    cJSON *by_type;    /* type -> count (exact integers) */
+    cJSON *workspaces; /* ids (exact integers) */
+};
+
+static int query_i64(struct store *st, const char *sql, int64_t *v,
+                     struct sp_err *err)
 {
     sqlite3_stmt *s = NULL;
-    int64_t v = 0;
+    int rc = -1;
 
     if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) == SQLITE_OK &&
-        sqlite3_step(s) == SQLITE_ROW)
-        v = sqlite3_column_int64(s, 0);
+        sqlite3_step(s) == SQLITE_ROW) {
+        *v = sqlite3_column_int64(s, 0);
+        rc = 0;
+    } else {
+        store_fail(st, err, "reading the store's statistics");
+    }
     sqlite3_finalize(s);
-    return v;
+    return rc;
 }
 
-static cJSON *rows_as_json(struct store *st, const char *sql, int as_object)
+/* Rows of (key, count) into an object, or of (id) into an array. */
+static cJSON *rows_as_json(struct store *st, const char *sql, int as_object,
+                           struct sp_err *err)
 {
     cJSON *out = as_object ? cJSON_CreateObject() : cJSON_CreateArray();
     sqlite3_stmt *s = NULL;
+    int rc = SQLITE_ERROR;
 
-    if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
-        return out;
-    while (sqlite3_step(s) == SQLITE_ROW) {
-        if (as_object)
-            cJSON_AddNumberToObject(out,
-                                    (const char *)sqlite3_column_text(s, 0),
-                                    (double)sqlite3_column_int64(s, 1));
-        else
-            cJSON_AddItemToArray(
-                out, cJSON_CreateNumber((double)sqlite3_column_int64(s, 0)));
+    if (out && sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) == SQLITE_OK) {
+        while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+            if (as_object)
+                jsonw_add_int(out, (const char *)sqlite3_column_text(s, 0),
+                              sqlite3_column_int64(s, 1));
+            else
+                cJSON_AddItemToArray(out,
+                                     jsonw_int(sqlite3_column_int64(s, 0)));
+        }
+    }
+    if (rc != SQLITE_DONE) {
+        store_fail(st, err, "reading the store's statistics");
+        cJSON_Delete(out);
+        out = NULL;
     }
     sqlite3_finalize(s);
     return out;
 }
 
-static void add_time(cJSON *doc, const char *key, struct store *st,
-                     const char *sql, int64_t n_spans)
+static int stats_read(struct store *st, struct stats *t, struct sp_err *err)
+{
+    if (query_i64(st, "SELECT count(*) FROM spans", &t->spans, err) != 0 ||
+        query_i64(st, "SELECT count(DISTINCT trace_id) FROM spans", &t->traces,
+                  err) != 0 ||
+        query_i64(st, "SELECT coalesce(min(started_at_ns), 0) FROM spans",
+                  &t->first_ns, err) != 0 ||
+        query_i64(st, "SELECT coalesce(max(started_at_ns), 0) FROM spans",
+                  &t->last_ns, err) != 0 ||
+        query_i64(st,
+                  "SELECT page_count * page_size"
+                  " FROM pragma_page_count, pragma_page_size",
+                  &t->bytes, err) != 0)
+        return -1;
+    t->by_type = rows_as_json(st,
+                              "SELECT type, count(*) FROM spans GROUP BY type"
+                              " ORDER BY type",
+                              1, err);
+    if (!t->by_type)
+        return -1;
+    t->workspaces = rows_as_json(st,
+                                 "SELECT DISTINCT workspace_id FROM spans"
+                                 " ORDER BY workspace_id",
+                                 0, err);
+    return t->workspaces ? 0 : -1;
+}
+
+static void add_time(cJSON *doc, const char *key, int64_t ns, int64_t spans)
 {
     char text[SP_TIME_RFC3339_LEN];
 
-    if (n_spans == 0) {
+    if (spans == 0) {
         cJSON_AddNullToObject(doc, key);
         return;
     }
-    sp_time_format_rfc3339(query_i64(st, sql), text);
+    sp_time_format_rfc3339(ns, text);
     cJSON_AddStringToObject(doc, key, text);
 }
 
-static cJSON *stats_json(struct store *st)
+/* Takes over t's lists. */
+static cJSON *stats_json(struct stats *t)
 {
     cJSON *doc = cJSON_CreateObject();
-    int64_t spans = query_i64(st, "SELECT count(*) FROM spans");
 
-    cJSON_AddNumberToObject(doc, "spans", (double)spans);
-    cJSON_AddNumberToObject(
-        doc, "traces",
-        (double)query_i64(st, "SELECT count(DISTINCT trace_id) FROM spans"));
-    cJSON_AddItemToObject(
-        doc, "by_type",
-        rows_as_json(st,
-                     "SELECT type, count(*) FROM spans GROUP BY type"
-                     " ORDER BY type",
-                     1));
-    cJSON_AddItemToObject(doc, "workspaces",
-                          rows_as_json(st,
-                                       "SELECT DISTINCT workspace_id FROM spans"
-                                       " ORDER BY workspace_id",
-                                       0));
-    add_time(doc, "first_started_at", st,
-             "SELECT min(started_at_ns) FROM spans", spans);
-    add_time(doc, "last_started_at", st, "SELECT max(started_at_ns) FROM spans",
-             spans);
-    cJSON_AddNumberToObject(
-        doc, "bytes",
-        (double)query_i64(st, "SELECT page_count * page_size"
-                              " FROM pragma_page_count, pragma_page_size"));
+    jsonw_add_int(doc, "spans", t->spans);
+    jsonw_add_int(doc, "traces", t->traces);
+    cJSON_AddItemToObject(doc, "by_type", t->by_type);
+    cJSON_AddItemToObject(doc, "workspaces", t->workspaces);
+    t->by_type = t->workspaces = NULL;
+    add_time(doc, "first_started_at", t->first_ns, t->spans);
+    add_time(doc, "last_started_at", t->last_ns, t->spans);
+    jsonw_add_int(doc, "bytes", t->bytes);
     return doc;
 }
 
-static void print_stats_text(const cJSON *doc)
+static void print_stats_text(const struct stats *t)
 {
+    char first[SP_TIME_RFC3339_LEN] = "-", last[SP_TIME_RFC3339_LEN] = "-";
     const cJSON *item;
 
-    printf("spans:       %.0f\n",
-           cJSON_GetObjectItem(doc, "spans")->valuedouble);
-    printf("traces:      %.0f\n",
-           cJSON_GetObjectItem(doc, "traces")->valuedouble);
-    cJSON_ArrayForEach(item, cJSON_GetObjectItem(doc, "by_type"))
-        printf("  %-18s %.0f\n", item->string, item->valuedouble);
+    printf("spans:       %" PRId64 "\n", t->spans);
+    printf("traces:      %" PRId64 "\n", t->traces);
+    cJSON_ArrayForEach(item, t->by_type)
+        printf("  %-18s %s\n", item->string, item->valuestring);
     printf("workspaces: ");
-    cJSON_ArrayForEach(item, cJSON_GetObjectItem(doc, "workspaces"))
-        printf(" %.0f", item->valuedouble);
-    item = cJSON_GetObjectItem(doc, "first_started_at");
-    printf("\nfirst span:  %s\n",
-           cJSON_IsString(item) ? item->valuestring : "-");
-    item = cJSON_GetObjectItem(doc, "last_started_at");
-    printf("last span:   %s\n", cJSON_IsString(item) ? item->valuestring : "-");
-    printf("store size:  %.0f bytes\n",
-           cJSON_GetObjectItem(doc, "bytes")->valuedouble);
+    cJSON_ArrayForEach(item, t->workspaces) printf(" %s", item->valuestring);
+    if (t->spans > 0) {
+        sp_time_format_rfc3339(t->first_ns, first);
+        sp_time_format_rfc3339(t->last_ns, last);
+    }
+    printf("\nfirst span:  %s\n", first);
+    printf("last span:   %s\n", last);
+    printf("store size:  %" PRId64 " bytes\n", t->bytes);
 }
 
 int cmd_stats(struct cli *cli, int argc, char **argv)
 {
     struct store *st = NULL;
-    cJSON *doc;
+    struct stats t = {0};
+    struct sp_err err = {0};
     int rc;
 
     if (argc > 1 && strcmp(argv[1], "--help") == 0) {
@@ -121,15 +152,22 @@ int cmd_stats(struct cli *cli, int argc, char **argv)
     }
     if (argc > 1)
         return cli_usage("stats", "unexpected argument \"%s\"", argv[1]);
-    if ((rc = cli_open_store(cli, &st, 0)) != 0)
+    if ((rc = cli_open_store(cli, &st, STORE_MUST_EXIST)) != 0)
         return rc;
-    doc = stats_json(st);
+    /* One read transaction: one snapshot of a store an import may be
+     * writing to, so that by_type adds up to spans. */
+    if (store_exec(st, "BEGIN", &err) != 0 || stats_read(st, &t, &err) != 0) {
+        rc = cli_fail(&err);
+    } else if (cli->json) {
+        rc = cli_print_json(stats_json(&t));
+    } else {
+        print_stats_text(&t);
+    }
+    store_rollback(st); /* nothing was written */
+    cJSON_Delete(t.by_type);
+    cJSON_Delete(t.workspaces);
     store_close(st);
-    if (cli->json)
-        return cli_print_json(doc);
-    print_stats_text(doc);
-    cJSON_Delete(doc);
-    return 0;
+    return rc;
 }
 
 struct plugin_listing {

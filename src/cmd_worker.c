@@ -73,7 +73,11 @@ static int parse(int argc, char **argv, struct worker_opts *o)
             puts("usage: spanport worker [--once] [--drain] [--poll "
                  "SECONDS]\n\nRuns queued export jobs. --once: at most one "
                  "job. --drain: exit when no job\nis left. SIGINT/SIGTERM "
-                 "stop it after releasing the job at hand.");
+                 "stop it after releasing the job at hand.\nA store locked "
+                 "by another spanport is waited for, never a reason to "
+                 "stop.\nExit status with --once or --drain: 1 when an "
+                 "export or a notification it ran\nended failed (after its "
+                 "last attempt), else 0.");
             exit(0);
         } else {
             return cli_usage("worker", "bad option");
@@ -100,16 +104,39 @@ static int drained(struct store *st, double *wait_s, struct sp_err *err)
     return 0;
 }
 
-static int loop(struct store *st, struct worker *w, const struct worker_opts *o)
+/* A store locked by another process (an import holds it for a whole file)
+ * is no reason to stop: the worker tries again at its next poll, and says
+ * once that it is waiting. 1: wait and try again; 0: a real failure. */
+static int store_busy(const struct cli *cli, const struct sp_err *err,
+                      const struct worker_opts *o, int *told)
+{
+    if (!err->busy)
+        return 0;
+    if (!*told && !cli->quiet)
+        fprintf(stderr,
+                "worker: the store is locked by another spanport; trying "
+                "again every %g s until it is free\n",
+                o->poll_s);
+    *told = 1;
+    return 1;
+}
+
+static int loop(const struct cli *cli, struct store *st, struct worker *w,
+                const struct worker_opts *o)
 {
     struct sp_err err = {0};
-    int ran, d;
+    int ran, d, told = 0;
 
     while (!stop_requested) {
         double wait_s = o->poll_s;
 
-        if (worker_step(st, w, NULL, &ran, &err) != 0)
-            return cli_fail(&err);
+        if (worker_step(st, w, NULL, &ran, &err) != 0) {
+            if (!store_busy(cli, &err, o, &told))
+                return cli_fail(&err);
+            nap(wait_s);
+            continue;
+        }
+        told = 0;
         if (o->once && ran)
             break;
         if (ran)
@@ -117,9 +144,10 @@ static int loop(struct store *st, struct worker *w, const struct worker_opts *o)
         if (o->once)
             break;
         if (o->drain) {
-            if ((d = drained(st, &wait_s, &err)) < 0)
+            if ((d = drained(st, &wait_s, &err)) < 0 &&
+                !store_busy(cli, &err, o, &told))
                 return cli_fail(&err);
-            if (d)
+            if (d > 0)
                 break;
             if (wait_s > o->poll_s)
                 wait_s = o->poll_s;
@@ -139,8 +167,9 @@ int cmd_worker(struct cli *cli, int argc, char **argv)
 
     if ((rc = parse(argc, argv, &o)) != 0)
         return rc;
-    if ((rc = cli_open_store(cli, &st, 0)) != 0)
+    if ((rc = cli_open_store(cli, &st, STORE_MUST_EXIST)) != 0)
         return rc;
+    st->on_wait = NULL; /* a busy store is told once, by loop() */
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = on_signal; /* no SA_RESTART: naps end at once */
     sigaction(SIGINT, &sa, NULL);
@@ -149,7 +178,14 @@ int cmd_worker(struct cli *cli, int argc, char **argv)
     w.stop = &stop_requested;
     w.log = log_line;
     w.log_arg = cli;
-    rc = loop(st, &w, &o);
+    rc = loop(cli, st, &w, &o);
     store_close(st);
+    if (rc == 0 && w.n_failed > 0 && (o.once || o.drain)) {
+        fprintf(stderr,
+                "spanport: worker: %d job%s ended failed: %s; "
+                "`spanport exports show UUID` tells why\n",
+                w.n_failed, w.n_failed == 1 ? "" : "s", w.failed);
+        rc = 1;
+    }
     return rc;
 }

@@ -35,19 +35,42 @@ static void usage(FILE *fp)
           fp);
     for (i = 0; i < N_COMMANDS; i++)
         fprintf(fp, "  %-9s %s\n", commands[i].name, commands[i].summary);
-    fputs("\noptions:\n"
-          "  --db PATH   the store (default $SPANPORT_DB, else ./spanport.db)\n"
-          "  --quiet     no progress or summaries on stderr\n"
-          "  --json      machine-readable output on stdout\n"
-          "  --version   print the version\n"
-          "\n`spanport COMMAND --help` tells more about a command.\n",
-          fp);
+    fputs(
+        "\noptions:\n"
+        "  --db PATH   the store (default $SPANPORT_DB, else ./spanport.db);\n"
+        "              `import` creates it, other commands need it to exist\n"
+        "  --quiet     no progress or summaries on stderr\n"
+        "  --lock-timeout SECONDS\n"
+        "              how long to wait while another spanport holds the\n"
+        "              store (default $SPANPORT_LOCK_TIMEOUT, else 60)\n"
+        "  --json      machine-readable output on stdout\n"
+        "  --version   print the version\n"
+        "\n`spanport COMMAND --help` tells more about a command.\n",
+        fp);
 }
 
-/* --db PATH, --db=PATH, --quiet, --json at argv[i]: how many words it
- * took (0: none of them); -2 after a usage message. */
+static int set_lock_timeout(struct cli *cli, const char *text, const char *what)
+{
+    cli->lock_timeout_ms = cli_parse_seconds_ms(text);
+    if (cli->lock_timeout_ms >= 0)
+        return 0;
+    cli_usage(NULL, "%s takes seconds (0 to 86400), not \"%s\"", what, text);
+    return -2;
+}
+
+/* --db PATH, --db=PATH, --lock-timeout S, --quiet, --json at argv[i]: how
+ * many words it took (0: none of them); -2 after a usage message. */
 static int take_global(struct cli *cli, int argc, char **argv, int i)
 {
+    if (strcmp(argv[i], "--lock-timeout") == 0) {
+        if (i + 1 >= argc) {
+            cli_usage(NULL, "--lock-timeout needs SECONDS");
+            return -2;
+        }
+        return set_lock_timeout(cli, argv[i + 1], "--lock-timeout") ? -2 : 2;
+    }
+    if (strncmp(argv[i], "--lock-timeout=", 15) == 0)
+        return set_lock_timeout(cli, argv[i] + 15, "--lock-timeout") ? -2 : 1;
     if (strcmp(argv[i], "--db") == 0) {
         if (i + 1 >= argc) {
             cli_usage(NULL, "--db needs the store's PATH");
@@ -134,11 +157,16 @@ int main(int argc, char **argv)
 {
     struct cli cli = {0};
     const char *env_db = getenv("SPANPORT_DB");
+    const char *env_lock = getenv("SPANPORT_LOCK_TIMEOUT");
     int first = 1;
     size_t i;
 
     cli.db_path = env_db && *env_db ? env_db : "spanport.db";
     cli.stderr_is_tty = isatty(STDERR_FILENO);
+    cli.lock_timeout_ms = STORE_LOCK_TIMEOUT_MS;
+    if (env_lock && *env_lock &&
+        set_lock_timeout(&cli, env_lock, "SPANPORT_LOCK_TIMEOUT") != 0)
+        return 2;
     if (parse_globals(&cli, argc, argv, &first) != 0)
         return 2;
     if (first >= argc) {

@@ -297,7 +297,7 @@ static int record_outcome(struct store *st, const struct job *job,
 }
 
 int notify_run(struct store *st, const struct job *job, char *line,
-               size_t linelen, struct sp_err *err)
+               size_t linelen, int *failed, struct sp_err *err)
 {
     struct export_record rec = {0};
     struct delivery d;
@@ -305,6 +305,7 @@ int notify_run(struct store *st, const struct job *job, char *line,
     int64_t retry_after_s = 0;
     int status, final = 1, rc = -1;
 
+    *failed = 0;
     if (load_delivery(st, job->ref, &d, err) != 0 ||
         record_load(st, d.export_uuid, &rec, err) != 0) {
         snprintf(msg, sizeof(msg), "%s", err->msg);
@@ -317,8 +318,14 @@ int notify_run(struct store *st, const struct job *job, char *line,
         status =
             send_one(&d, &rec, job->attempts, &retry_after_s, msg, sizeof(msg));
     }
-    err->kind = SP_ENONE;
-    rc = record_outcome(st, job, &d, status, msg, retry_after_s, &final, err);
+    /* Once a notice went out, its outcome is worth waiting for: given up,
+     * the job would run again later and send it twice. */
+    do {
+        err->kind = SP_ENONE;
+        rc = record_outcome(st, job, &d, status, msg, retry_after_s, &final,
+                            err);
+    } while (rc != 0 && err->busy);
+    *failed = rc == 0 && status != SP_OK && final;
     snprintf(line, linelen, "notify %s:%s for export %s: %s%s%s", d.plugin,
              d.target ? d.target : "?", d.export_uuid,
              status == SP_OK ? "sent"

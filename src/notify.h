@@ -28,10 +28,10 @@ int notify_enqueue(struct store *st, const char *export_uuid,
                    struct sp_err *err);
 
 /* Runs one claimed delivery job; the outcome is recorded in the store.
- * *line says what happened, for the worker's log. -1 only when the store
- * failed. */
+ * *line says what happened, for the worker's log; *failed is 1 when the
+ * delivery ended failed for good. -1 only when the store failed. */
 int notify_run(struct store *st, const struct job *job, char *line,
-               size_t linelen, struct sp_err *err);
+               size_t linelen, int *failed, struct sp_err *err);
 
 /* The deliveries of an export for `exports show`. */
 struct cJSON *notify_deliveries_json(struct store *st, const char *export_uuid);

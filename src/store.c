@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 extern const char store_sql[]; /* generated from schemas/store.sql */
@@ -28,11 +29,16 @@ int store_fail(struct store *st, struct sp_err *err, const char *what)
     const char *msg = st && st->db ? sqlite3_errmsg(st->db) : "no store";
     int prim = code & 0xff;
 
-    if (prim == SQLITE_BUSY || prim == SQLITE_LOCKED)
-        return sp_err_set(err, SP_ESTORE,
-                          "%s: the store is locked by another spanport "
-                          "(waited %d s); retry when it is done",
-                          what, STORE_BUSY_TIMEOUT_MS / 1000);
+    if (prim == SQLITE_BUSY || prim == SQLITE_LOCKED) {
+        sp_err_set(err, SP_ESTORE,
+                   "%s: the store is locked by another spanport (waited "
+                   "%g s); retry when it is done, or wait longer with "
+                   "--lock-timeout SECONDS",
+                   what, st ? st->lock_timeout_ms / 1000.0 : 0.0);
+        if (err)
+            err->busy = 1;
+        return -1;
+    }
     if (prim == SQLITE_CORRUPT || prim == SQLITE_NOTADB)
         return sp_err_set(err, SP_ESTORE,
                           "%s: %s: the store is damaged; restore it from a "
@@ -196,6 +202,47 @@ static int migrate(struct store *st, int readonly, struct sp_err *err)
     return store_commit(st, err);
 }
 
+static long long monotonic_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* SQLite's busy handler: sleeps in growing steps (1 ms to 100 ms) until
+ * the lock timeout, and tells on_wait once when the wait grows long. A
+ * handler rather than sqlite3_busy_timeout, which says nothing while the
+ * user wonders why nothing happens. */
+static int busy_wait(void *arg, int count)
+{
+    static const long step_ms[] = {1, 2, 5, 10, 25, 50, 100};
+    struct store *st = arg;
+    long long now = monotonic_ns(), waited_ms, left_ms;
+    struct timespec ts;
+    long ms;
+
+    if (count == 0) {
+        st->wait_started_ns = now;
+        st->wait_told = 0;
+    }
+    waited_ms = (now - st->wait_started_ns) / 1000000;
+    left_ms = st->lock_timeout_ms - waited_ms;
+    if (left_ms <= 0)
+        return 0;
+    if (!st->wait_told && waited_ms >= STORE_WAIT_NOTE_MS && st->on_wait) {
+        st->wait_told = 1;
+        st->on_wait(st->on_wait_arg, st->path);
+    }
+    ms = step_ms[count < 6 ? count : 6];
+    if (ms > left_ms)
+        ms = (long)left_ms;
+    ts.tv_sec = ms / 1000;
+    ts.tv_nsec = (ms % 1000) * 1000000L;
+    nanosleep(&ts, NULL);
+    return 1;
+}
+
 /* SQLite leaves WAL mode only when this connection is the only one; the
  * answer is the journal mode in force afterwards. A busy answer (another
  * process is opening the store right now) also means "not alone". */
@@ -205,10 +252,10 @@ int store_take_exclusive(struct store *st, struct sp_err *err)
     char mode[16] = "";
     int rc, prim;
 
-    sqlite3_busy_timeout(st->db, 0);
+    sqlite3_busy_handler(st->db, NULL, NULL);
     rc = query_text(st, "PRAGMA journal_mode = DELETE", mode, sizeof(mode),
                     &busy);
-    sqlite3_busy_timeout(st->db, STORE_BUSY_TIMEOUT_MS);
+    sqlite3_busy_handler(st->db, busy_wait, st);
     if (rc == 0)
         return strcmp(mode, "delete") == 0;
     prim = sqlite3_errcode(st->db) & 0xff;
@@ -235,7 +282,7 @@ int store_share(struct store *st, struct sp_err *err)
 
 static int set_pragmas(struct store *st, int readonly, struct sp_err *err)
 {
-    sqlite3_busy_timeout(st->db, STORE_BUSY_TIMEOUT_MS);
+    sqlite3_busy_handler(st->db, busy_wait, st);
     if (store_exec(st, "PRAGMA foreign_keys = ON", err) != 0)
         return -1;
     if (readonly)
@@ -257,8 +304,17 @@ static int set_pragmas(struct store *st, int readonly, struct sp_err *err)
 int store_open(struct store **out, const char *path, int flags,
                struct sp_err *err)
 {
+    struct store_options o = {.flags = flags,
+                              .lock_timeout_ms = STORE_LOCK_TIMEOUT_MS};
+
+    return store_open_with(out, path, &o, err);
+}
+
+int store_open_with(struct store **out, const char *path,
+                    const struct store_options *o, struct sp_err *err)
+{
     struct store *st = calloc(1, sizeof(*st));
-    int readonly = flags & STORE_READONLY;
+    int readonly = o->flags & STORE_READONLY;
     int oflags = readonly ? SQLITE_OPEN_READONLY
                           : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
 
@@ -266,6 +322,20 @@ int store_open(struct store **out, const char *path, int flags,
     if (!st || !(st->path = strdup(path))) {
         free(st);
         return sp_err_set(err, SP_ENOMEM, "out of memory");
+    }
+    st->lock_timeout_ms = o->lock_timeout_ms > 0 ? o->lock_timeout_ms : 0;
+    st->on_wait = o->on_wait;
+    st->on_wait_arg = o->on_wait_arg;
+    /* Only import creates a store: for any other command a missing one is
+     * a mistyped --db, not a wish for an empty store. */
+    if ((o->flags & STORE_MUST_EXIST) && access(path, F_OK) != 0) {
+        if (errno == ENOENT)
+            sp_err_set(err, SP_ESTORE,
+                       "no store at %s; `spanport import` creates one", path);
+        else
+            sp_err_set(err, SP_ESTORE, "%s: cannot open the store: %s", path,
+                       strerror(errno));
+        goto fail;
     }
     if (!readonly && create_private(path, err) != 0)
         goto fail;

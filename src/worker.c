@@ -40,15 +40,52 @@ static void say(struct worker *w, const char *fmt, ...)
     w->log(w->log_arg, line);
 }
 
+/* Once a job is claimed, a store locked by another process (an import
+ * holds it for a whole file) only delays the job: giving up would leave
+ * it "running" under a lease nobody renews, and cost it an attempt. So a
+ * write that found the store busy (after waiting the lock timeout) is
+ * tried again, until it goes through, fails for another reason, or a stop
+ * is asked for. Says so once per job. Returns 1 to try again. */
+static int keep_waiting(struct worker *w, const struct job *job,
+                        const struct sp_err *err, int *told)
+{
+    if (!err->busy || (w->stop && *w->stop))
+        return 0;
+    if (!*told)
+        say(w, "%s %s: the store is locked by another spanport; waiting for it",
+            job->kind, job->ref);
+    *told = 1;
+    return 1;
+}
+
+static void count_failed(struct worker *w, const struct job *job)
+{
+    size_t len = strlen(w->failed);
+
+    w->n_failed++;
+    if (len + 4 + strlen(job->kind) + strlen(job->ref) >= sizeof(w->failed)) {
+        if (len + 5 < sizeof(w->failed) && !strstr(w->failed, "..."))
+            snprintf(w->failed + len, sizeof(w->failed) - len, ", ...");
+        return;
+    }
+    snprintf(w->failed + len, sizeof(w->failed) - len, "%s%s %s",
+             len ? ", " : "", job->kind, job->ref);
+}
+
 struct running {
     struct store *st;
     struct worker *w;
     const struct job *job;
     int64_t renew_at_ns;
+    int told_busy;
 };
 
 /* After each page: stop if asked to, renew the lease a third of the way
- * through it, and give it up if it is no longer ours. */
+ * through it, and give it up if it is no longer ours. A renewal that finds
+ * the store locked waits for it: nobody can take the job over while the
+ * lock is held (a claim needs it too), so once the holder is done the
+ * renewal either goes through, or finds that the lease ran out and another
+ * worker took the job, and this attempt is abandoned, never both. */
 static int tick(void *arg, const struct export_stats *s, struct sp_err *err)
 {
     struct running *r = arg;
@@ -60,8 +97,11 @@ static int tick(void *arg, const struct export_stats *s, struct sp_err *err)
         r->w->progress(r->w->progress_arg, s);
     if (now < r->renew_at_ns)
         return 0;
-    r->renew_at_ns = now + jobs_lease_ns() / 3;
-    return jobs_renew(r->st, r->job, err);
+    while (jobs_renew(r->st, r->job, err) != 0)
+        if (!keep_waiting(r->w, r->job, err, &r->told_busy))
+            return -1;
+    r->renew_at_ns = sp_time_now_ns() + jobs_lease_ns() / 3;
+    return 0;
 }
 
 /* Lease check, rename and the ready record in one transaction: only the
@@ -83,24 +123,36 @@ static int finish_ready(struct store *st, const struct job *job,
     return store_commit(st, err);
 }
 
+static int record_failure(struct store *st, const struct job *job,
+                          const char *error, int retryable, int *final,
+                          struct sp_err *err)
+{
+    if (store_begin(st, err) != 0)
+        return -1;
+    if (jobs_fail(st, job, error, retryable, 0, final, err) != 0 ||
+        record_mark_failed(st, job->ref, error, *final, err) != 0 ||
+        (*final && notify_enqueue(st, job->ref, err) != 0)) {
+        store_rollback(st);
+        return -1;
+    }
+    return store_commit(st, err);
+}
+
 static int finish_failed(struct store *st, struct worker *w,
                          const struct job *job, const char *error,
                          int retryable)
 {
     struct sp_err err = {0};
-    int final = 0;
+    int final = 0, told = 0;
 
-    if (store_begin(st, &err) != 0)
-        return -1;
-    if (jobs_fail(st, job, error, retryable, 0, &final, &err) != 0 ||
-        record_mark_failed(st, job->ref, error, final, &err) != 0 ||
-        (final && notify_enqueue(st, job->ref, &err) != 0)) {
-        store_rollback(st);
+    while (record_failure(st, job, error, retryable, &final, &err) != 0) {
+        if (keep_waiting(w, job, &err, &told))
+            continue;
         say(w, "export %s: %s", job->ref, err.msg);
         return -1;
     }
-    if (store_commit(st, &err) != 0)
-        return -1;
+    if (final)
+        count_failed(w, job);
     say(w, "export %s %s (attempt %d of %d): %s", job->ref,
         final ? "failed" : "will be retried", job->attempts, job->max_attempts,
         error);
@@ -133,9 +185,11 @@ static int produce(struct store *st, struct worker *w, const struct job *job,
 
     export_args_init(&a);
     if (request_from_json(rec->request, &a, err) != 0 ||
-        plugin_open(&plugin, PLUGIN_OUTPUT, rec->format, err) != 0 ||
-        record_mark_running(st, rec->uuid, job->attempts, err) != 0)
+        plugin_open(&plugin, PLUGIN_OUTPUT, rec->format, err) != 0)
         goto done;
+    while (record_mark_running(st, rec->uuid, job->attempts, err) != 0)
+        if (!keep_waiting(w, job, err, &r.told_busy))
+            goto done;
     out.plugin = plugin;
     out.options = a.options;
     out.n_options = a.n_options;
@@ -148,7 +202,10 @@ static int produce(struct store *st, struct worker *w, const struct job *job,
     r.renew_at_ns = sp_time_now_ns() + jobs_lease_ns() / 3;
     if (export_to_temp(st, &a.req, &out, &stats, &tmp, err) != 0)
         goto done;
-    rc = finish_ready(st, job, rec, tmp, &stats, out.sha256, err);
+    while ((rc = finish_ready(st, job, rec, tmp, &stats, out.sha256, err)) !=
+               0 &&
+           keep_waiting(w, job, err, &r.told_busy))
+        ;
     if (rc == 0)
         say(w, "export %s ready: %llu rows, %llu bytes, %s", rec->uuid,
             (unsigned long long)stats.rows, (unsigned long long)stats.bytes,
@@ -168,9 +225,12 @@ static int run_export_job(struct store *st, struct worker *w,
 {
     struct export_record rec;
     struct sp_err err = {0};
-    int rc;
+    int rc, told = 0;
 
-    if (record_load(st, job->ref, &rec, &err) != 0) {
+    while ((rc = record_load(st, job->ref, &rec, &err)) != 0 &&
+           keep_waiting(w, job, &err, &told))
+        ;
+    if (rc != 0) {
         if (err.kind != SP_ESTORE)
             return finish_failed(st, w, job, err.msg, 0);
         *store_err = err;
@@ -184,6 +244,7 @@ static int run_export_job(struct store *st, struct worker *w,
     } else if (w->stop && *w->stop) {
         say(w, "export %s released: %s", job->ref, err.msg);
         rc = release(st, job, &err); /* another worker takes it over */
+
     } else {
         rc = finish_failed(st, w, job, err.msg, err.kind != SP_EUSAGE);
     }
@@ -206,9 +267,12 @@ int worker_step(struct store *st, struct worker *w, const char *only_ref,
                    : -1;
     if (strcmp(job.kind, "delivery") == 0) {
         char line[768] = "";
-        int rc = notify_run(st, &job, line, sizeof(line), err);
+        int failed = 0;
+        int rc = notify_run(st, &job, line, sizeof(line), &failed, err);
 
         say(w, "%s", line);
+        if (failed)
+            count_failed(w, &job);
         return rc;
     }
     /* A kind this spanport does not know (a newer one queued it). */

@@ -20,6 +20,10 @@ struct worker {
     /* One line per event ("export UUID ready: 13 rows"), may be NULL. */
     void (*log)(void *arg, const char *line);
     void *log_arg;
+    /* Jobs this worker ran that ended failed for good, and which ones
+     * ("export UUID, delivery ID", cut short when long). */
+    int n_failed;
+    char failed[256];
 };
 
 void worker_init(struct worker *w);

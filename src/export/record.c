@@ -14,6 +14,7 @@
 #include "export/run.h"
 #include "jobs.h"
 #include "store.h"
+#include "util/jsonw.h"
 #include "util/time.h"
 
 #define RECORD_COLUMNS                                                         \
@@ -245,7 +246,7 @@ static void add_count(cJSON *o, const char *key, int64_t n)
     if (n < 0)
         cJSON_AddNullToObject(o, key);
     else
-        cJSON_AddNumberToObject(o, key, (double)n);
+        jsonw_add_int(o, key, n);
 }
 
 cJSON *record_to_json(const struct export_record *r)

@@ -19,6 +19,7 @@
 #include "export/row.h"
 #include "export/select.h"
 #include "store.h"
+#include "util/jsonw.h"
 #include "util/sha256.h"
 #include "util/time.h"
 
@@ -395,15 +396,13 @@ cJSON *export_stats_json(const struct export_stats *s)
     cJSON *skipped = cJSON_CreateObject();
     int i;
 
-    cJSON_AddNumberToObject(doc, "rows", (double)s->rows);
-    cJSON_AddNumberToObject(doc, "considered", (double)s->considered);
+    jsonw_add_int(doc, "rows", (long long)s->rows);
+    jsonw_add_int(doc, "considered", (long long)s->considered);
     for (i = 0; i < SKIP_COUNT; i++)
-        cJSON_AddNumberToObject(skipped, export_skip_name(i),
-                                (double)s->skipped[i]);
+        jsonw_add_int(skipped, export_skip_name(i), (long long)s->skipped[i]);
     cJSON_AddItemToObject(doc, "skipped", skipped);
-    cJSON_AddNumberToObject(doc, "warnings", (double)s->warnings);
-    cJSON_AddNumberToObject(doc, "bytes", (double)s->bytes);
-    cJSON_AddNumberToObject(doc, "duration_ms",
-                            (double)(s->duration_ns / 1000000));
+    jsonw_add_int(doc, "warnings", (long long)s->warnings);
+    jsonw_add_int(doc, "bytes", (long long)s->bytes);
+    jsonw_add_int(doc, "duration_ms", (long long)(s->duration_ns / 1000000));
     return doc;
 }

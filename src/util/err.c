@@ -13,6 +13,7 @@ int sp_err_set(struct sp_err *err, enum sp_err_kind kind, const char *fmt, ...)
     if (!err)
         return -1;
     err->kind = kind;
+    err->busy = 0;
     va_start(ap, fmt);
     vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
     va_end(ap);

@@ -16,6 +16,8 @@ enum sp_err_kind {
 struct sp_err {
     enum sp_err_kind kind;
     char msg[512]; /* one line: what failed, why, what to do */
+    int busy;      /* SP_ESTORE: another process held the store's lock past
+                      the lock timeout (worth trying again later) */
 };
 
 /* Sets kind and message; always returns -1 so callers can `return

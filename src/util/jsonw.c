@@ -201,6 +201,19 @@ static int jsonw_any(struct sp_buf *out, const cJSON *v, int depth)
     }
 }
 
+cJSON *jsonw_int(long long n)
+{
+    char text[24];
+
+    snprintf(text, sizeof(text), "%lld", n);
+    return cJSON_CreateRaw(text);
+}
+
+int jsonw_add_int(cJSON *object, const char *key, long long n)
+{
+    return cJSON_AddItemToObject(object, key, jsonw_int(n)) ? 0 : -1;
+}
+
 int jsonw_value(struct sp_buf *out, const cJSON *v)
 {
     size_t start = out->len;

@@ -102,7 +102,11 @@ expect_exit 0 "a webhook to a closed port" \
     -o "$T/down.csv"
 d=$(cat "$T/stdout")
 expect_grep "will retry" "$T/stderr" "a closed port is a transient failure"
-sp worker --drain 2>/dev/null
+expect_exit 1 "a worker that ran a delivery that failed exits 1" \
+    sp worker --drain
+did=$(q "SELECT id FROM deliveries WHERE export_uuid = '$d'")
+expect_eq "spanport: worker: 1 job ended failed: delivery $did; \`spanport exports show UUID\` tells why" \
+    "$(tail -n 1 "$T/stderr")" "the worker names the delivery that failed"
 expect_eq "failed|3" "$(q "SELECT state, attempts FROM deliveries
     WHERE export_uuid = '$d'")" "after three attempts the delivery failed"
 expect_eq ready "$(q "SELECT state FROM exports WHERE uuid = '$d'")" \
@@ -148,7 +152,7 @@ expect_exit 0 "a failing export with a notification" \
     sp export --all --notify smtp:analyst@example.org -o "$T/nope/x.csv"
 f=$(cat "$T/stdout")
 rmdir "$T/nope"
-sp worker --drain 2>/dev/null
+expect_exit 1 "a worker whose export failed exits 1" sp worker --drain
 expect_eq failed "$(q "SELECT state FROM exports WHERE uuid = '$f'")" \
     "the export failed"
 "$SYS_PY" - "$T/mail.jsonl" "$f" <<'PY' || fail "the failure email is wrong"

@@ -28,7 +28,10 @@ expect_exit 0 "an export to a directory that is removed later is queued" \
     sp export --all -o "$T/no/such/dir/x.csv"
 bad=$(cat "$T/stdout")
 rmdir "$T/no/such/dir"
-expect_exit 0 "a worker drains it through its retries" sp worker --drain
+expect_exit 1 "a worker drains it through its retries, and exits 1: it failed" \
+    sp worker --drain
+expect_eq "spanport: worker: 1 job ended failed: export $bad; \`spanport exports show UUID\` tells why" \
+    "$(tail -n 1 "$T/stderr")" "the worker names the export that failed"
 expect_grep "will be retried (attempt 1 of 3)" "$T/stderr" \
     "the worker reports the retry"
 expect_eq failed "$(state "$bad")" "after three attempts the export is failed"
@@ -65,7 +68,10 @@ expect_exit 2 "retry refuses a queued export" sp exports retry "$b2"
 # Retry: a failed export goes back to the queue with fresh attempts.
 mkdir -p "$T/no/such/dir"
 expect_exit 0 "exports retry" sp exports retry "$bad"
-expect_exit 0 "the retried export runs" sp worker --drain
+# (the same drain runs the last attempt of $b2, which fails: exit 1)
+expect_exit 1 "the retried export runs" sp worker --drain
+expect_grep "^spanport: worker: 1 job ended failed: export $b2;" "$T/stderr" \
+    "the drain names only the export that failed"
 expect_eq ready "$(state "$bad")" "a retried export can succeed"
 expect_same "$top_srcdir/tests/golden/sample-all.csv" \
     "$T/no/such/dir/x.csv" "the retried file is complete"

@@ -17,6 +17,7 @@ done
 
 expect_exit 0 "--json after the command word" sp stats --json
 expect_grep '"spans":46' "$T/stdout" "stats --json is JSON"
+: | sp import --db "$T/other.db" - 2>/dev/null # an empty store
 expect_exit 0 "--db after the command word" \
     sp stats --db "$T/other.db" --json
 expect_grep '"spans":0' "$T/stdout" "stats --db names the store it reads"
@@ -49,4 +50,30 @@ if [ -w /dev/full ]; then
 fi
 expect_exit 2 "an unknown command" sp frobnicate
 expect_grep "see \`spanport --help\`" "$T/stderr" "usage errors give a hint"
+expect_exit 2 "an unknown exports action" sp exports bogus
+expect_eq "spanport: unknown action \"bogus\"; the actions are list, show, cancel, retry and prune; see \`spanport exports --help\`" \
+    "$(cat "$T/stderr")" "exports names the unknown action and lists the actions"
+expect_exit 2 "an unknown exports action with an argument" sp exports bogus x
+expect_grep "unknown action \"bogus\"" "$T/stderr" "whatever follows it"
+
+# The README stands alone: no pointer outside the repository; it documents
+# the row rules, the webhook's private-address switch and the lock timeout.
+! grep -n "shared/spec" "$top_srcdir/README.md" ||
+    fail "README.md points outside the repository"
+ok "README.md points nowhere outside the repository"
+for phrase in "not_completion_metadata" "webhook.allow_private_addresses" \
+    "--lock-timeout SECONDS" "tokens_completion"; do
+    expect_grep "$phrase" "$top_srcdir/README.md" "README.md documents $phrase"
+done
+
+# Only import creates a store: a mistyped --db is an error elsewhere.
+for cmd in "stats" "export --all" "exports list" "worker --drain"; do
+    # shellcheck disable=SC2086 # the command's words
+    expect_exit 4 "$cmd on a missing store" sp --db "$T/typo.db" $cmd
+    expect_eq "spanport: no store at $T/typo.db; \`spanport import\` creates one" \
+        "$(cat "$T/stderr")" "$cmd says there is no store and what creates one"
+    [ ! -e "$T/typo.db" ] || fail "$cmd created $T/typo.db"
+    ok "$cmd creates no store"
+done
+
 done_testing

@@ -290,6 +290,24 @@ static void value_writes_raw_members_verbatim(void **state)
     cJSON_Delete(v);
 }
 
+static void int_items_print_64_bit_integers_exactly(void **state)
+{
+    cJSON *v = cJSON_CreateObject();
+    char *text;
+
+    (void)state;
+    assert_int_equal(jsonw_add_int(v, "a", 9007199254740993LL), 0);
+    assert_int_equal(jsonw_add_int(v, "b", INT64_MAX), 0);
+    assert_int_equal(jsonw_add_int(v, "c", INT64_MIN), 0);
+    cJSON_AddItemToObject(v, "d", jsonw_int(0));
+    text = cJSON_PrintUnformatted(v);
+    assert_string_equal(text, "{\"a\":9007199254740993,"
+                              "\"b\":9223372036854775807,"
+                              "\"c\":-9223372036854775808,\"d\":0}");
+    cJSON_free(text);
+    cJSON_Delete(v);
+}
+
 /* n arrays nested in one another, built without recursion. */
 static cJSON *nested_arrays(int n)
 {
@@ -558,6 +576,7 @@ int main(void)
         cmocka_unit_test(value_is_compact_with_keys_in_stored_order),
         cmocka_unit_test(value_escapes_keys_like_strings),
         cmocka_unit_test(value_writes_raw_members_verbatim),
+        cmocka_unit_test(int_items_print_64_bit_integers_exactly),
         cmocka_unit_test(value_nested_512_deep_is_written),
         cmocka_unit_test(value_nested_513_deep_fails_and_appends_nothing),
         cmocka_unit_test(value_over_the_buffer_limit_fails_and_appends_nothing),
