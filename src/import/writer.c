@@ -7,7 +7,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "import/span_queue.h"
 #include "store.h"
@@ -245,18 +244,12 @@ static int resolve_duplicates(struct writer *w, struct sp_err *err)
     return store_exec(w->st, SQL_RESOLVED, err);
 }
 
-/* Builds the dropped indexes again, the unique key first. Each build is
- * a sort, which SQLite splits among helper threads when allowed to. */
+/* Builds the dropped indexes again, the unique key first. (SQLite's
+ * sorter threads, PRAGMA threads, would save a tenth of a large import
+ * but keep memory growing with the dump: one more merge buffer per run.) */
 static int bulk_finish(struct writer *w, struct sp_err *err)
 {
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     size_t i;
-
-    if (cpus > 1 &&
-        store_exec(w->st,
-                   cpus > 4 ? "PRAGMA threads = 4" : "PRAGMA threads = 2",
-                   err) != 0)
-        return -1;
 
     for (i = 0; i < w->n_indexes; i++) {
         const char *create = w->indexes[i].create;
