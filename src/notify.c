@@ -73,6 +73,15 @@ int notify_check(const cJSON *targets, struct sp_err *err)
     return rc;
 }
 
+int notify_settings_check(struct sp_err *err)
+{
+    struct settings cfg;
+    int rc = settings_load(&cfg, err);
+
+    settings_free(&cfg);
+    return rc;
+}
+
 int notify_plan(struct store *st, const char *export_uuid, const cJSON *targets,
                 struct sp_err *err)
 {

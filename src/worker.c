@@ -252,6 +252,27 @@ static int run_export_job(struct store *st, struct worker *w,
     return rc;
 }
 
+/* A config that cannot be read fails every delivery alike: the job goes
+ * back to the queue untouched and the worker stops with the reason. */
+static int run_delivery_job(struct store *st, struct worker *w,
+                            const struct job *job, struct sp_err *err)
+{
+    char line[768] = "";
+    int failed = 0, rc;
+
+    if (notify_settings_check(err) != 0) {
+        struct sp_err ignored = {0};
+
+        jobs_release(st, job, &ignored);
+        return -1;
+    }
+    rc = notify_run(st, job, line, sizeof(line), &failed, err);
+    say(w, "%s", line);
+    if (failed)
+        count_failed(w, job);
+    return rc;
+}
+
 int worker_step(struct store *st, struct worker *w, const char *only_ref,
                 int *ran, struct sp_err *err)
 {
@@ -265,16 +286,8 @@ int worker_step(struct store *st, struct worker *w, const char *only_ref,
         return run_export_job(st, w, &job, err) == 0 || err->kind != SP_ESTORE
                    ? 0
                    : -1;
-    if (strcmp(job.kind, "delivery") == 0) {
-        char line[768] = "";
-        int failed = 0;
-        int rc = notify_run(st, &job, line, sizeof(line), &failed, err);
-
-        say(w, "%s", line);
-        if (failed)
-            count_failed(w, &job);
-        return rc;
-    }
+    if (strcmp(job.kind, "delivery") == 0)
+        return run_delivery_job(st, w, &job, err);
     /* A kind this spanport does not know (a newer one queued it). */
     return finish_failed(st, w, &job, "unknown job kind", 0);
 }

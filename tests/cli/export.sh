@@ -201,4 +201,23 @@ expect_exit 0 "its export to CSV" sp export --workspace 7 \
 "$PYTHON3" -c 'import sys; open(sys.argv[1], "rb").read().decode("utf-8", "strict")' \
     "$T/stdout" || fail "the CSV is not UTF-8"
 ok "the CSV is strict UTF-8 too"
+# A $SPANPORT_CONFIG that names no file is an error wherever the config
+# is needed: when an export asks for a notice, and when a worker sends it.
+printf '{"smtp": {"url": "smtp://127.0.0.1:9", "from": "a@example.org"}}\n' \
+    >"$T/config.json"
+expect_exit 2 "--notify with a missing \$SPANPORT_CONFIG" env \
+    SPANPORT_CONFIG="$T/nope.json" "$SPANPORT" export --workspace 1 --all \
+    --notify smtp:me@example.org
+expect_grep "SPANPORT_CONFIG=$T/nope.json: No such file" "$T/stderr" \
+    "the error names the variable and the path"
+expect_exit 0 "an export with a notice is queued" env \
+    SPANPORT_CONFIG="$T/config.json" "$SPANPORT" export --workspace 1 --all \
+    --notify smtp:me@example.org -o "$T/notified.csv"
+expect_exit 2 "a worker with a missing \$SPANPORT_CONFIG" env \
+    SPANPORT_CONFIG="$T/nope.json" "$SPANPORT" worker --drain
+expect_grep "SPANPORT_CONFIG=$T/nope.json: No such file" "$T/stderr" \
+    "the worker names the variable and the path"
+expect_eq pending "$(q "SELECT state FROM deliveries")" \
+    "the notice waits for a readable config"
+q "DELETE FROM jobs; DELETE FROM deliveries"
 done_testing
