@@ -437,15 +437,42 @@ static int run_async(struct cli *cli, struct store *st, struct export_args *a,
     return rc;
 }
 
+/* A directory is not a target, but a file in it is: suggest one, with
+ * the format's extension; -o - only for an export written at once. */
+static int refuse_directory(const char *dir, const char *ext, int is_sync,
+                            struct sp_err *err)
+{
+    int n = (int)strlen(dir);
+
+    while (n > 1 && dir[n - 1] == '/')
+        n--;
+    return sp_err_set(err, SP_EUSAGE,
+                      "%s is a directory, not a file; give a file name in "
+                      "it, e.g. -o %.*s/export.%s%s",
+                      dir, n, dir, ext,
+                      is_sync ? ", or -o - for standard output" : "");
+}
+
 /* Standard output takes only an export written at once; a job's file is
  * renamed into place, which must not replace anything but a file. */
 static int check_target(const struct cli *cli, const struct export_args *a,
-                        int is_sync, struct sp_err *err)
+                        const char *ext, int is_sync, struct sp_err *err)
 {
+    struct stat sb;
+
     if (!a->output)
         return 0;
-    if (strcmp(a->output, "-") != 0)
-        return export_check_target(a->output, cli->db_path, err);
+    if (strcmp(a->output, "-") != 0) {
+        if (stat(a->output, &sb) == 0 && S_ISDIR(sb.st_mode))
+            return refuse_directory(a->output, ext, is_sync, err);
+        if (export_check_target(a->output, cli->db_path, err) == 0)
+            return 0;
+        if (is_sync && stat(a->output, &sb) == 0 && !S_ISREG(sb.st_mode))
+            snprintf(err->msg + strlen(err->msg),
+                     sizeof(err->msg) - strlen(err->msg),
+                     ", or -o - for standard output");
+        return -1;
+    }
     if (is_sync)
         return 0;
     return sp_err_set(err, SP_EUSAGE,
@@ -465,6 +492,8 @@ static int run_export(struct cli *cli, struct store *st, struct export_args *a,
                                 .path = a->output,
                                 .warn = print_warning,
                                 .warn_arg = cli};
+    const struct sp_output_plugin *d = &plugin->d.output;
+    const char *ext = d->extension ? d->extension : d->name;
     struct sp_err err = {0};
     int is_sync;
 
@@ -474,7 +503,7 @@ static int run_export(struct cli *cli, struct store *st, struct export_args *a,
         return cli_fail(&err);
     if (cJSON_GetArraySize(a->notify) > 0)
         is_sync = 0; /* a notice needs an export record to tell about */
-    if (check_target(cli, a, is_sync, &err) != 0)
+    if (check_target(cli, a, ext, is_sync, &err) != 0)
         return cli_fail(&err);
     return is_sync ? run_sync(cli, st, a, &out) : run_async(cli, st, a, &out);
 }

@@ -160,6 +160,16 @@ expect_exit 2 "-o '$T' for an export job is refused before it is queued" \
     sp export --workspace 1 --all -o "$T"
 expect_eq 0 "$(q "SELECT count(*) FROM exports WHERE path = '$T'")" \
     "no export record for a refused target"
+expect_grep "give a file name in it, e.g. -o $T/export.csv\$" "$T/stderr" \
+    "-o DIR for an export job suggests a file in DIR, not -o -"
+expect_exit 2 "-o DIR/ for an NDJSON export job is refused" \
+    sp export --workspace 1 --all --format ndjson -o "$T/"
+expect_grep "e.g. -o $T/export.ndjson\$" "$T/stderr" \
+    "the suggested file has the format's extension"
+expect_exit 2 "-o DIR for an export written at once is refused" \
+    sp export --workspace 1 --only "$K" -o "$T"
+expect_grep "e.g. -o $T/export.csv, or -o - for standard output" \
+    "$T/stderr" "-o - is suggested only when the export is written at once"
 [ -p "$T/fifo" ] || fail "the FIFO was replaced"
 ok "the FIFO is still a FIFO"
 expect_eq ok "$(q 'PRAGMA integrity_check')" "the store is still a store"
