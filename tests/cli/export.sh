@@ -230,4 +230,35 @@ expect_grep "SPANPORT_CONFIG=$T/nope.json: No such file" "$T/stderr" \
 expect_eq pending "$(q "SELECT state FROM deliveries")" \
     "the notice waits for a readable config"
 q "DELETE FROM jobs; DELETE FROM deliveries"
+# A bad --notify target names the bad byte, in printable form, and where
+# it is: an address ends at its first @, so a line break after it is in
+# the domain even when another @ follows.
+CRLF=$(printf '\r\nBcc: x@evil.org')
+printf '{"smtp": {"url": "smtp://127.0.0.1:9", "from": "a@example.org"},
+ "webhook": {"secret": "whsec_MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="}}\n' \
+    >"$T/config.json"
+chmod 600 "$T/config.json"
+expect_exit 2 "an smtp target with CR LF after the @" env \
+    SPANPORT_CONFIG="$T/config.json" "$SPANPORT" export --workspace 1 --all \
+    --notify "smtp:me@example.org$CRLF"
+expect_grep 'has \\r at byte 15, in the domain after the @' "$T/stderr" \
+    "the smtp refusal names CR and says it is after the @"
+expect_eq 1 "$(wc -l <"$T/stderr")" "the refusal is one line"
+expect_grep '^spanport: --notify smtp:me@example.org\\r\\nBcc: x@evil.org: ' \
+    "$T/stderr" "the --notify value is shown with escapes"
+expect_exit 2 "an smtp target with a space before the @" env \
+    SPANPORT_CONFIG="$T/config.json" "$SPANPORT" export --workspace 1 --all \
+    --notify "smtp:m e@example.org"
+expect_grep 'has a space at byte 2, in the name before the @' "$T/stderr" \
+    "the smtp refusal names the space before the @"
+expect_exit 2 "a webhook target with CR LF in the host" env \
+    SPANPORT_CONFIG="$T/config.json" "$SPANPORT" export --workspace 1 --all \
+    --notify "webhook:https://example.org$CRLF/x"
+expect_grep 'has \\r at byte 20, in the host, after the //' "$T/stderr" \
+    "the webhook refusal names CR and says it is in the host"
+expect_exit 2 "a webhook target with a space in the path" env \
+    SPANPORT_CONFIG="$T/config.json" "$SPANPORT" export --workspace 1 --all \
+    --notify "webhook:https://example.org/a b"
+expect_grep 'has a space at byte 22, in the path' "$T/stderr" \
+    "the webhook refusal names the space in the path"
 done_testing
