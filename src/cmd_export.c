@@ -16,6 +16,7 @@
 #include "export/request.h"
 #include "export/run.h"
 #include "export/select.h"
+#include "export/summary.h"
 #include "jobs.h"
 #include "notify.h"
 #include "util/hex.h"
@@ -121,28 +122,33 @@ static cJSON *stats_json(const struct export_stats *s, const char *path,
     return doc;
 }
 
-static void print_summary(const struct cli *cli, const struct export_stats *s,
-                          const char *path, const char *uuid, int to_stdout)
+/* Stderr: the rows, the row spans considered and skipped by reason, and
+ * when no row resulted, one line that says why (the worker says the same
+ * of an export job). */
+static void print_summary(const struct cli *cli, struct store *st,
+                          const struct export_request *req,
+                          const struct export_stats *s, const char *path,
+                          int to_stdout)
 {
-    uint64_t skipped = 0;
-    int i;
+    struct sp_err err = {0};
+    char counts[512], hint[768];
 
     if (cli_progress_on(cli))
         fputc('\n', stderr);
     if (cli->json && !to_stdout) {
-        cli_print_json(stats_json(s, path, uuid));
+        cli_print_json(stats_json(s, path, NULL));
         return;
     }
     if (cli->quiet)
         return;
-    for (i = 0; i < SKIP_COUNT; i++)
-        skipped += s->skipped[i];
-    fprintf(stderr,
-            "exported %llu rows from %llu spans to %s (%llu skipped, %llu "
-            "warnings)\n",
-            (unsigned long long)s->rows, (unsigned long long)s->considered,
-            to_stdout ? "standard output" : path, (unsigned long long)skipped,
-            (unsigned long long)s->warnings);
+    summary_counts(req, s, counts, sizeof(counts));
+    fprintf(stderr, "exported %llu row%s to %s: %s\n",
+            (unsigned long long)s->rows, s->rows == 1 ? "" : "s",
+            to_stdout ? "standard output" : path, counts);
+    if (summary_empty_hint(st, req, s, hint, sizeof(hint), &err) != 0)
+        fprintf(stderr, "spanport: %s\n", err.msg);
+    else if (hint[0])
+        fprintf(stderr, "%s\n", hint);
 }
 
 /* Sync when a PARTIAL selection holds at most EXPORT_SYNC_MAX row spans of
@@ -215,7 +221,7 @@ static int run_sync(struct cli *cli, struct store *st, struct export_args *a,
         out->tick = draw_progress;
     if (export_run(st, &a->req, out, &stats, &err) != 0)
         return cli_fail(&err);
-    print_summary(cli, &stats, out->path, NULL, to_stdout);
+    print_summary(cli, st, &a->req, &stats, out->path, to_stdout);
     return 0;
 }
 

@@ -92,6 +92,51 @@ expect_exit 0 "--json summary" sp --json export --all --wait -o "$T/j.csv"
 expect_grep '"rows":13,"considered":17,"skipped":{"no_completion":1,"no_metadata":1,"not_completion_metadata":0,"empty_output":2},"warnings":0' \
     "$T/stdout" "the summary counts rows, considered, skips by reason"
 
+# The text summary on stderr counts the row spans considered and skipped,
+# by the reasons of the --json summary; with no row, one line says why.
+expect_exit 0 "--wait text summary" sp export --all --wait -o "$T/t.csv"
+expect_grep "ready: 13 rows, .*; 17 prompt spans considered, 4 skipped (no_completion 1, no_metadata 1, empty_output 2), 0 warnings\$" \
+    "$T/stderr" "the --wait summary says how many spans were skipped and why"
+if grep -q "no rows" "$T/stderr"; then fail "a hint for an export with rows"; fi
+ok "no hint when rows were written"
+NOKEY=00000000000000000000000000000001:0000000000000001
+expect_exit 0 "an --only key that is not in the store" \
+    sp export --only "$NOKEY" -o "$T/nokey.csv"
+expect_grep "^exported 0 rows to $T/nokey.csv: 0 prompt spans considered, 0 skipped, 0 warnings\$" \
+    "$T/stderr" "the sync summary counts what was considered"
+expect_grep "^no rows: 1 of the 1 key given is not a prompt span of workspace 1 (not found)\$" \
+    "$T/stderr" "the hint says how many keys were not found"
+expect_exit 0 "keys that are not in the store, to stdout" \
+    sp export --only "$NOKEY" --only "${NOKEY%1}2"
+expect_grep "^no rows: 2 of the 2 keys given are not prompt spans of workspace 1 (not found)\$" \
+    "$T/stderr" "the hint goes to stderr on the sync route to stdout too"
+expect_exit 0 "an unknown --workspace" \
+    sp export --workspace 99 --all --wait -o "$T/ws99.csv"
+expect_grep ": no rows: no prompt span matched the filters: workspace 99\$" \
+    "$T/stderr" "the hint names the workspace"
+expect_exit 0 "an unknown --document" sp export --all --wait \
+    --document 00000000-0000-4000-8000-000000000000 --from 2026-01-01 \
+    -o "$T/nodoc.csv"
+expect_grep "no prompt span matched the filters: workspace 1, --document 00000000-0000-4000-8000-000000000000, --from 2026-01-01T00:00:00.000000000Z\$" \
+    "$T/stderr" "the hint names every filter given"
+expect_exit 0 "a selected key outside --from/--to" \
+    sp export --only "$(head -1 "$T/prompts")" --from 2099-01-01
+expect_grep "^no rows: the 1 selected prompt span does not pass the filters: workspace 1, --from 2099" \
+    "$T/stderr" "the hint says the filters left the selection out"
+LONE=$(q "SELECT p.trace_id || ':' || p.id FROM spans p WHERE p.type = 'prompt'
+    AND NOT EXISTS (SELECT 1 FROM spans c WHERE c.trace_id = p.trace_id
+    AND c.type = 'completion') LIMIT 1")
+expect_exit 0 "a prompt span with no completion" sp export --only "$LONE"
+expect_grep "^exported 0 rows to standard output: 1 prompt span considered, 1 skipped (no_completion 1), 0 warnings\$" \
+    "$T/stderr" "the skip is counted by reason"
+expect_grep "^no rows: every one of the 1 prompt spans considered was skipped: none has a completion span under it\$" \
+    "$T/stderr" "the hint says why every span was skipped"
+expect_exit 0 "--quiet" sp --quiet export --only "$NOKEY" -o "$T/quiet.csv"
+expect_eq "" "$(cat "$T/stderr")" "--quiet prints no summary and no hint"
+expect_exit 0 "--quiet --wait" sp --quiet export --workspace 99 --all --wait \
+    -o "$T/quiet.csv"
+expect_eq "" "$(cat "$T/stderr")" "--quiet --wait prints no summary and no hint"
+
 # CSV options.
 expect_exit 0 "--option bom" sp export --all --wait --option bom -o "$T/bom.csv"
 expect_eq "efbbbf" "$(head -c 3 "$T/bom.csv" | od -An -tx1 | tr -d ' \n')" \
