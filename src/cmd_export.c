@@ -16,6 +16,7 @@
 #include "export/request.h"
 #include "export/run.h"
 #include "export/select.h"
+#include "export/summary.h"
 #include "jobs.h"
 #include "notify.h"
 #include "util/hex.h"
@@ -121,28 +122,33 @@ static cJSON *stats_json(const struct export_stats *s, const char *path,
     return doc;
 }
 
-static void print_summary(const struct cli *cli, const struct export_stats *s,
-                          const char *path, const char *uuid, int to_stdout)
+/* Stderr: the rows, the row spans considered and skipped by reason, and
+ * when no row resulted, one line that says why (the worker says the same
+ * of an export job). */
+static void print_summary(const struct cli *cli, struct store *st,
+                          const struct export_request *req,
+                          const struct export_stats *s, const char *path,
+                          int to_stdout)
 {
-    uint64_t skipped = 0;
-    int i;
+    struct sp_err err = {0};
+    char counts[512], hint[768];
 
     if (cli_progress_on(cli))
         fputc('\n', stderr);
     if (cli->json && !to_stdout) {
-        cli_print_json(stats_json(s, path, uuid));
+        cli_print_json(stats_json(s, path, NULL));
         return;
     }
     if (cli->quiet)
         return;
-    for (i = 0; i < SKIP_COUNT; i++)
-        skipped += s->skipped[i];
-    fprintf(stderr,
-            "exported %llu rows from %llu spans to %s (%llu skipped, %llu "
-            "warnings)\n",
-            (unsigned long long)s->rows, (unsigned long long)s->considered,
-            to_stdout ? "standard output" : path, (unsigned long long)skipped,
-            (unsigned long long)s->warnings);
+    summary_counts(req, s, counts, sizeof(counts));
+    fprintf(stderr, "exported %llu row%s to %s: %s\n",
+            (unsigned long long)s->rows, s->rows == 1 ? "" : "s",
+            to_stdout ? "standard output" : path, counts);
+    if (summary_empty_hint(st, req, s, hint, sizeof(hint), &err) != 0)
+        fprintf(stderr, "spanport: %s\n", err.msg);
+    else if (hint[0])
+        fprintf(stderr, "%s\n", hint);
 }
 
 /* Sync when a PARTIAL selection holds at most EXPORT_SYNC_MAX row spans of
@@ -215,7 +221,7 @@ static int run_sync(struct cli *cli, struct store *st, struct export_args *a,
         out->tick = draw_progress;
     if (export_run(st, &a->req, out, &stats, &err) != 0)
         return cli_fail(&err);
-    print_summary(cli, &stats, out->path, NULL, to_stdout);
+    print_summary(cli, st, &a->req, &stats, out->path, to_stdout);
     return 0;
 }
 
@@ -437,15 +443,42 @@ static int run_async(struct cli *cli, struct store *st, struct export_args *a,
     return rc;
 }
 
+/* A directory is not a target, but a file in it is: suggest one, with
+ * the format's extension; -o - only for an export written at once. */
+static int refuse_directory(const char *dir, const char *ext, int is_sync,
+                            struct sp_err *err)
+{
+    int n = (int)strlen(dir);
+
+    while (n > 1 && dir[n - 1] == '/')
+        n--;
+    return sp_err_set(err, SP_EUSAGE,
+                      "%s is a directory, not a file; give a file name in "
+                      "it, e.g. -o %.*s/export.%s%s",
+                      dir, n, dir, ext,
+                      is_sync ? ", or -o - for standard output" : "");
+}
+
 /* Standard output takes only an export written at once; a job's file is
  * renamed into place, which must not replace anything but a file. */
 static int check_target(const struct cli *cli, const struct export_args *a,
-                        int is_sync, struct sp_err *err)
+                        const char *ext, int is_sync, struct sp_err *err)
 {
+    struct stat sb;
+
     if (!a->output)
         return 0;
-    if (strcmp(a->output, "-") != 0)
-        return export_check_target(a->output, cli->db_path, err);
+    if (strcmp(a->output, "-") != 0) {
+        if (stat(a->output, &sb) == 0 && S_ISDIR(sb.st_mode))
+            return refuse_directory(a->output, ext, is_sync, err);
+        if (export_check_target(a->output, cli->db_path, err) == 0)
+            return 0;
+        if (is_sync && stat(a->output, &sb) == 0 && !S_ISREG(sb.st_mode))
+            snprintf(err->msg + strlen(err->msg),
+                     sizeof(err->msg) - strlen(err->msg),
+                     ", or -o - for standard output");
+        return -1;
+    }
     if (is_sync)
         return 0;
     return sp_err_set(err, SP_EUSAGE,
@@ -465,6 +498,8 @@ static int run_export(struct cli *cli, struct store *st, struct export_args *a,
                                 .path = a->output,
                                 .warn = print_warning,
                                 .warn_arg = cli};
+    const struct sp_output_plugin *d = &plugin->d.output;
+    const char *ext = d->extension ? d->extension : d->name;
     struct sp_err err = {0};
     int is_sync;
 
@@ -474,7 +509,7 @@ static int run_export(struct cli *cli, struct store *st, struct export_args *a,
         return cli_fail(&err);
     if (cJSON_GetArraySize(a->notify) > 0)
         is_sync = 0; /* a notice needs an export record to tell about */
-    if (check_target(cli, a, is_sync, &err) != 0)
+    if (check_target(cli, a, ext, is_sync, &err) != 0)
         return cli_fail(&err);
     return is_sync ? run_sync(cli, st, a, &out) : run_async(cli, st, a, &out);
 }

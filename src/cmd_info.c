@@ -173,6 +173,7 @@ int cmd_stats(struct cli *cli, int argc, char **argv)
 struct plugin_listing {
     int json;
     cJSON *list;
+    int n_found; /* plugins that loaded, refused ones not counted */
 };
 
 static void list_one(void *arg, const char *path, const struct plugin *p,
@@ -188,6 +189,8 @@ static void list_one(void *arg, const char *path, const struct plugin *p,
     const char *kind =
         p ? (p->kind == PLUGIN_OUTPUT ? "output" : "notifier") : NULL;
 
+    if (p)
+        l->n_found++;
     if (!l->json) {
         if (p)
             printf("%-10s %-9s %-6s %s%s\n", name, kind,
@@ -230,6 +233,10 @@ int cmd_plugins(struct cli *cli, int argc, char **argv)
     else
         printf("plugin path: %s\n", plugin_search_path());
     plugin_scan(list_one, &l);
+    if (!l.json && l.n_found == 0)
+        puts("no output or notifier plugin found: set SPANPORT_PLUGIN_PATH "
+             "to the directory that holds csv.so, ndjson.so, smtp.so and "
+             "webhook.so (several directories: separate them with ':')");
     if (l.json) {
         cJSON *doc = cJSON_CreateObject();
 

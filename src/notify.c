@@ -27,12 +27,39 @@ static const char *split(const char *spec, char *name, size_t cap)
     return spec[n] ? spec + n + 1 : "";
 }
 
+/* spec fit for a one-line message: control bytes as \r, \n, \t, \xNN. */
+static const char *shown(const char *spec, char *out, size_t cap)
+{
+    size_t o = 0;
+    char one[5];
+
+    for (; *spec && o + 1 < cap; spec++) {
+        unsigned char c = (unsigned char)*spec;
+
+        if (c == '\r' || c == '\n' || c == '\t')
+            snprintf(one, sizeof(one), "\\%c",
+                     c == '\r'   ? 'r'
+                     : c == '\n' ? 'n'
+                                 : 't');
+        else if (c < 0x20 || c == 0x7f)
+            snprintf(one, sizeof(one), "\\x%02x", c);
+        else
+            snprintf(one, sizeof(one), "%c", c);
+        if (o + strlen(one) + 1 > cap)
+            break;
+        memcpy(out + o, one, strlen(one));
+        o += strlen(one);
+    }
+    out[o] = '\0';
+    return out;
+}
+
 static int check_one(const struct settings *cfg, const char *spec,
                      struct sp_err *err)
 {
     struct sp_notify_info info = {0};
     struct plugin *p = NULL;
-    char name[80], msg[512] = "";
+    char name[80], msg[512] = "", buf[160];
     char *section;
     int rc = 0;
 
@@ -43,8 +70,9 @@ static int check_one(const struct settings *cfg, const char *spec,
     info.config_json = section ? section : "{}";
     if (p->d.notifier.check &&
         p->d.notifier.check(&info, msg, sizeof(msg)) != SP_OK)
-        rc = sp_err_set(err, SP_EUSAGE, "--notify %s: %s", spec,
-                        msg[0] ? msg : "refused");
+        rc =
+            sp_err_set(err, SP_EUSAGE, "--notify %s: %s",
+                       shown(spec, buf, sizeof(buf)), msg[0] ? msg : "refused");
     free(section);
     plugin_close(p);
     return rc;
@@ -69,6 +97,15 @@ int notify_check(const cJSON *targets, struct sp_err *err)
             break;
         }
     }
+    settings_free(&cfg);
+    return rc;
+}
+
+int notify_settings_check(struct sp_err *err)
+{
+    struct settings cfg;
+    int rc = settings_load(&cfg, err);
+
     settings_free(&cfg);
     return rc;
 }

@@ -27,6 +27,10 @@ int notify_plan(struct store *st, const char *export_uuid,
 int notify_enqueue(struct store *st, const char *export_uuid,
                    struct sp_err *err);
 
+/* Whether the config file can be read: a $SPANPORT_CONFIG that names no
+ * readable file, or a file that is not valid, is SP_EUSAGE. */
+int notify_settings_check(struct sp_err *err);
+
 /* Runs one claimed delivery job; the outcome is recorded in the store.
  * *line says what happened, for the worker's log; *failed is 1 when the
  * delivery ended failed for good. -1 only when the store failed. */

@@ -232,7 +232,8 @@ int plugin_open(struct plugin **out, enum plugin_kind kind, const char *name,
     if (find_file(name, &path) != 0)
         return sp_err_set(err, SP_EPLUGIN,
                           "no %s plugin \"%s\" in the plugin path %s; "
-                          "`spanport plugins list` shows what is there",
+                          "`spanport plugins list` shows what is there; "
+                          "SPANPORT_PLUGIN_PATH=DIR adds a directory",
                           kind_name(kind), name, plugin_search_path());
     rc = plugin_open_file(out, path, err);
     free(path);

@@ -24,14 +24,16 @@ static const struct {
 };
 #define N_SECRETS (sizeof(secrets) / sizeof(secrets[0]))
 
-static char *default_path(void)
+/* *named: the path came from $SPANPORT_CONFIG, so it must exist. */
+static char *default_path(int *named)
 {
     const char *env = getenv("SPANPORT_CONFIG");
     const char *xdg = getenv("XDG_CONFIG_HOME");
     const char *home = getenv("HOME");
     char buf[4096];
 
-    if (env && *env)
+    *named = env && *env;
+    if (*named)
         return strdup(env);
     if (xdg && *xdg)
         snprintf(buf, sizeof(buf), "%s/spanport/config.json", xdg);
@@ -57,13 +59,19 @@ static int holds_secret(const cJSON *doc)
     return 0;
 }
 
-static int read_file(const char *path, char **text, struct stat *sb,
+static int read_file(const char *path, int named, char **text, struct stat *sb,
                      struct sp_err *err)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     ssize_t n;
 
     *text = NULL;
+    if (fd < 0 && named)
+        return sp_err_set(err, SP_EUSAGE,
+                          "SPANPORT_CONFIG=%s: %s; point SPANPORT_CONFIG at "
+                          "a readable config file, or unset it to use "
+                          "$XDG_CONFIG_HOME/spanport/config.json",
+                          path, strerror(errno));
     if (fd < 0)
         return errno == ENOENT ? 0
                                : sp_err_set(err, SP_EUSAGE, "%s: %s", path,
@@ -89,11 +97,11 @@ int settings_load(struct settings *c, struct sp_err *err)
     struct stat sb = {0};
     const char *end = NULL;
     char *text = NULL;
-    int rc;
+    int named, rc;
 
     memset(c, 0, sizeof(*c));
-    c->path = default_path();
-    if (!c->path || (rc = read_file(c->path, &text, &sb, err)) == 0) {
+    c->path = default_path(&named);
+    if (!c->path || (rc = read_file(c->path, named, &text, &sb, err)) == 0) {
         c->doc = cJSON_CreateObject();
         return 0;
     }

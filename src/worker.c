@@ -12,6 +12,7 @@
 #include "export/record.h"
 #include "export/request.h"
 #include "export/run.h"
+#include "export/summary.h"
 #include "jobs.h"
 #include "notify.h"
 #include "plugin.h"
@@ -172,6 +173,26 @@ static int release(struct store *st, const struct job *job, struct sp_err *err)
     return store_commit(st, err);
 }
 
+/* The ready line, with the row spans considered and skipped by reason,
+ * and when no row resulted, one line that says why. */
+static void tell_ready(struct store *st, struct worker *w,
+                       const struct export_record *rec,
+                       const struct export_request *req,
+                       const struct export_stats *stats)
+{
+    struct sp_err err = {0};
+    char counts[512], hint[768];
+
+    summary_counts(req, stats, counts, sizeof(counts));
+    say(w, "export %s ready: %llu rows, %llu bytes, %s; %s", rec->uuid,
+        (unsigned long long)stats->rows, (unsigned long long)stats->bytes,
+        rec->path, counts);
+    if (summary_empty_hint(st, req, stats, hint, sizeof(hint), &err) != 0)
+        say(w, "export %s: %s", rec->uuid, err.msg);
+    else if (hint[0])
+        say(w, "export %s: %s", rec->uuid, hint);
+}
+
 static int produce(struct store *st, struct worker *w, const struct job *job,
                    const struct export_record *rec, struct sp_err *err)
 {
@@ -207,9 +228,7 @@ static int produce(struct store *st, struct worker *w, const struct job *job,
            keep_waiting(w, job, err, &r.told_busy))
         ;
     if (rc == 0)
-        say(w, "export %s ready: %llu rows, %llu bytes, %s", rec->uuid,
-            (unsigned long long)stats.rows, (unsigned long long)stats.bytes,
-            rec->path);
+        tell_ready(st, w, rec, &a.req, &stats);
 done:
     if (tmp) {
         unlink(tmp);
@@ -252,6 +271,27 @@ static int run_export_job(struct store *st, struct worker *w,
     return rc;
 }
 
+/* A config that cannot be read fails every delivery alike: the job goes
+ * back to the queue untouched and the worker stops with the reason. */
+static int run_delivery_job(struct store *st, struct worker *w,
+                            const struct job *job, struct sp_err *err)
+{
+    char line[768] = "";
+    int failed = 0, rc;
+
+    if (notify_settings_check(err) != 0) {
+        struct sp_err ignored = {0};
+
+        jobs_release(st, job, &ignored);
+        return -1;
+    }
+    rc = notify_run(st, job, line, sizeof(line), &failed, err);
+    say(w, "%s", line);
+    if (failed)
+        count_failed(w, job);
+    return rc;
+}
+
 int worker_step(struct store *st, struct worker *w, const char *only_ref,
                 int *ran, struct sp_err *err)
 {
@@ -265,16 +305,8 @@ int worker_step(struct store *st, struct worker *w, const char *only_ref,
         return run_export_job(st, w, &job, err) == 0 || err->kind != SP_ESTORE
                    ? 0
                    : -1;
-    if (strcmp(job.kind, "delivery") == 0) {
-        char line[768] = "";
-        int failed = 0;
-        int rc = notify_run(st, &job, line, sizeof(line), &failed, err);
-
-        say(w, "%s", line);
-        if (failed)
-            count_failed(w, &job);
-        return rc;
-    }
+    if (strcmp(job.kind, "delivery") == 0)
+        return run_delivery_job(st, w, &job, err);
     /* A kind this spanport does not know (a newer one queued it). */
     return finish_failed(st, w, &job, "unknown job kind", 0);
 }

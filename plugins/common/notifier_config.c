@@ -26,16 +26,51 @@ int nc_fail(char *err, size_t errlen, const char *who, int status,
     return status;
 }
 
+/* One byte as text: itself when printable ASCII, else an escape. */
+static void byte_text(unsigned char c, char out[5])
+{
+    static const char names[] = "\tt\nn\rr";
+    const char *named = c ? strchr(names, c) : NULL;
+
+    if (named && (named - names) % 2 == 0)
+        snprintf(out, 5, "\\%c", named[1]);
+    else if (c < 0x20 || c >= 0x7f)
+        snprintf(out, 5, "\\x%02x", c);
+    else
+        snprintf(out, 5, "%c", c);
+}
+
 const char *nc_shown(const char *s, char *out, size_t outlen)
 {
-    size_t i;
+    size_t i, o = 0, n;
+    char one[5];
 
-    for (i = 0; s[i] && i + 1 < outlen; i++) {
-        out[i] = s[i];
-        if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-            out[i] = '?';
+    for (i = 0; s[i]; i++) {
+        byte_text((unsigned char)s[i], one);
+        if ((unsigned char)s[i] >= 0x80)
+            snprintf(one, sizeof one, "%c", s[i]); /* UTF-8 kept */
+        n = strlen(one);
+        if (o + n + 1 > outlen)
+            break;
+        memcpy(out + o, one, n);
+        o += n;
     }
-    out[i] = '\0';
+    if (outlen)
+        out[o] = '\0';
+    return out;
+}
+
+const char *nc_byte_shown(unsigned char c, char *out, size_t outlen)
+{
+    char one[5];
+
+    byte_text(c, one);
+    if (c == ' ')
+        snprintf(out, outlen, "a space");
+    else if (c < 0x20 || c >= 0x7f)
+        snprintf(out, outlen, "%s", one);
+    else
+        snprintf(out, outlen, "'%s'", one);
     return out;
 }
 

@@ -36,8 +36,12 @@ int nc_vfail(char *err, size_t errlen, const char *who, int status,
              const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
 
 /* A copy of s fit to quote in a one-line message: control bytes become
- * '?', and a long value is cut. Never used on a secret. */
+ * escapes (\r, \n, \t, \x7f), and a long value is cut. Never used on a
+ * secret. */
 const char *nc_shown(const char *s, char *out, size_t outlen);
+
+/* One byte named for a message: 'x', "a space", \r, \x00. */
+const char *nc_byte_shown(unsigned char c, char *out, size_t outlen);
 
 /* Parses the section's JSON text (NULL: empty) into the fields of config,
  * which the caller has set to its defaults. *root owns every string set

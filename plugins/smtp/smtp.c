@@ -90,33 +90,67 @@ static int is_domain_char(char c)
            (c >= '0' && c <= '9') || c == '-' || c == '.';
 }
 
-/* NULL when a is a plain addr-spec (dot-atom@host.name), else what is
- * wrong. Quoted local parts, address literals and non-ASCII (SMTPUTF8)
- * are refused: none is needed to reach a person, and each is a way to
- * smuggle a line break or a second recipient into the envelope. */
-static const char *address_problem(const char *a)
+/* The first byte of [p, end) that ok() refuses, or NULL. */
+static const char *first_bad(const char *p, const char *end, int (*ok)(char))
 {
-    const char *at = strrchr(a, '@'), *p;
+    for (; p < end; p++)
+        if (!ok(*p))
+            return p;
+    return NULL;
+}
+
+static int is_local_char(char c)
+{
+    return is_atext(c) || c == '.';
+}
+
+/* Fills why and returns 1, for address_problem. */
+static int explain(char *why, size_t whylen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int explain(char *why, size_t whylen, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(why, whylen, fmt, ap);
+    va_end(ap);
+    return 1;
+}
+
+/* 0 when a is a plain addr-spec (dot-atom@host.name), else 1 with what is
+ * wrong in why. The address ends at its first @: a later one belongs to
+ * the domain, where it is refused. Quoted local parts, address literals
+ * and non-ASCII (SMTPUTF8) are refused: none is needed to reach a person,
+ * and each is a way to smuggle a line break or a second recipient into
+ * the envelope. */
+static int address_problem(const char *a, char *why, size_t whylen)
+{
+    const char *at = strchr(a, '@'), *bad;
     size_t n = strlen(a);
+    char c[16];
 
     if (n > SMTP_ADDR_MAX)
-        return "is longer than 254 bytes";
+        return explain(why, whylen, "is longer than 254 bytes");
     if (!at || at == a || at[1] == '\0')
-        return "is not of the form name@host";
+        return explain(why, whylen, "is not of the form name@host");
     if ((size_t)(at - a) > SMTP_LOCAL_MAX)
-        return "has more than 64 bytes before the @";
-    for (p = a; p < at; p++)
-        if (!is_atext(*p) && *p != '.')
-            return "has a character before the @ that needs quoting or "
-                   "SMTPUTF8 (neither is supported)";
-    for (p = at + 1; *p; p++)
-        if (!is_domain_char(*p))
-            return "has a host after the @ that is not letters, digits, "
-                   "'-' and '.'";
+        return explain(why, whylen, "has more than 64 bytes before the @");
+    if ((bad = first_bad(a, at, is_local_char)) != NULL)
+        return explain(why, whylen,
+                       "has %s at byte %d, in the name before the @: it "
+                       "needs quoting or SMTPUTF8 (neither is supported)",
+                       nc_byte_shown((unsigned char)*bad, c, sizeof c),
+                       (int)(bad - a) + 1);
+    if ((bad = first_bad(at + 1, a + n, is_domain_char)) != NULL)
+        return explain(why, whylen,
+                       "has %s at byte %d, in the domain after the @: a "
+                       "domain is letters, digits, '-' and '.'",
+                       nc_byte_shown((unsigned char)*bad, c, sizeof c),
+                       (int)(bad - a) + 1);
     if (a[0] == '.' || at[-1] == '.' || at[1] == '.' || a[n - 1] == '.' ||
         strstr(a, ".."))
-        return "has an empty part between dots";
-    return NULL;
+        return explain(why, whylen, "has an empty part between dots");
+    return 0;
 }
 
 /* The url is not quoted when it does not parse or holds a user name: it
@@ -175,8 +209,7 @@ static int subject_check(const char *key, const char *subject, char *err,
 
 static int smtp_config_check(struct smtp_config *c, char *err, size_t errlen)
 {
-    char buf[SMTP_SHOWN_MAX];
-    const char *problem;
+    char buf[SMTP_SHOWN_MAX], why[256];
     int rc;
 
     if (!c->url)
@@ -190,10 +223,9 @@ static int smtp_config_check(struct smtp_config *c, char *err, size_t errlen)
         return smtp_fail(err, errlen, SP_ERROR,
                          "config: no \"from\"; set smtp.from to the address "
                          "the notifications come from");
-    problem = address_problem(c->from);
-    if (problem)
+    if (address_problem(c->from, why, sizeof why))
         return smtp_fail(err, errlen, SP_ERROR, "config: from address %s %s",
-                         nc_shown(c->from, buf, sizeof buf), problem);
+                         nc_shown(c->from, buf, sizeof buf), why);
     if (c->password && !c->username)
         return smtp_fail(err, errlen, SP_ERROR,
                          "config: a password is set but no \"username\"; "
@@ -216,8 +248,7 @@ static int smtp_setup(const struct sp_notify_info *info, struct smtp_config *c,
                       char *err, size_t errlen)
 {
     const char *target = info->target ? info->target : "";
-    const char *problem;
-    char buf[SMTP_SHOWN_MAX];
+    char buf[SMTP_SHOWN_MAX], why[256];
 
     int rc = smtp_config_load(info->config_json, c, err, errlen);
 
@@ -229,10 +260,9 @@ static int smtp_setup(const struct sp_notify_info *info, struct smtp_config *c,
         return smtp_fail(err, errlen, SP_ERROR,
                          "no address to write to; use --notify "
                          "smtp:someone@example.org");
-    problem = address_problem(target);
-    if (problem)
+    if (address_problem(target, why, sizeof why))
         return smtp_fail(err, errlen, SP_ERROR, "target address %s %s",
-                         nc_shown(target, buf, sizeof buf), problem);
+                         nc_shown(target, buf, sizeof buf), why);
     return SP_OK;
 }
 

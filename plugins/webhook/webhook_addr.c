@@ -11,6 +11,31 @@
 
 #define PIN_MAX 2048 /* "host:port:addr,addr...": a name, then addresses */
 
+/* A space or control byte makes no URL; name it and its place, which
+ * "is not a URL" alone leaves to guess. SP_OK when there is none. */
+static int refuse_bad_byte(const char *url, char *err, size_t errlen)
+{
+    const char *p = url, *sep = strstr(url, "://");
+    const char *host = sep ? sep + 3 : url;
+    const char *path = host + strcspn(host, "/?#");
+    char buf[WEBHOOK_SHOWN_MAX], c[16];
+
+    while (*p && (unsigned char)*p > 0x20 && *p != 0x7f)
+        p++;
+    if (!*p)
+        return SP_OK;
+    return webhook_fail(err, errlen, SP_ERROR,
+                        "target %s has %s at byte %d, in the %s; a URL holds "
+                        "no spaces or control characters: percent-encode "
+                        "them (a space is %%20)",
+                        nc_shown(url, buf, sizeof buf),
+                        nc_byte_shown((unsigned char)*p, c, sizeof c),
+                        (int)(p - url) + 1,
+                        p < host   ? "scheme"
+                        : p < path ? "host, after the //"
+                                   : "path");
+}
+
 int webhook_target_parse(const char *url, struct webhook_target *t, char *err,
                          size_t errlen)
 {
@@ -20,6 +45,8 @@ int webhook_target_parse(const char *url, struct webhook_target *t, char *err,
     int rc = SP_ERROR;
 
     memset(t, 0, sizeof *t);
+    if (refuse_bad_byte(url, err, errlen) != SP_OK)
+        goto done;
     if (!u) {
         rc = webhook_fail(err, errlen, SP_RETRY, "out of memory");
         goto done;

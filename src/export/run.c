@@ -296,7 +296,7 @@ int export_check_target(const char *path, const char *store_path,
         return sp_err_set(err, SP_EUSAGE,
                           "%s is %s, not a file; an export is written to a "
                           "temporary file and renamed over its name: give a "
-                          "file path, or -o - for standard output",
+                          "file path",
                           path,
                           S_ISDIR(sb.st_mode)    ? "a directory"
                           : S_ISFIFO(sb.st_mode) ? "a FIFO"

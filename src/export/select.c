@@ -105,6 +105,7 @@ struct select {
     sqlite3_stmt *page;
     const char *page_sql;
     int64_t partial_count;
+    int64_t keys_given, keys_found; /* PARTIAL: distinct --only keys */
     int done;
     int64_t after_started_at_ns; /* keyset: the next page starts after */
     char after_id[17];           /* (started_at_ns, id, trace_id)   */
@@ -150,17 +151,40 @@ static int fill_temp(struct select *sel, const char *sql, const char *json,
     return rc;
 }
 
-static int count_selected(struct select *sel, struct sp_err *err)
+/* One count: the SQL's first column, with ?1 bound to json (or NULL). */
+static int count(struct select *sel, const char *sql, const char *json,
+                 int64_t *n, struct sp_err *err)
 {
     sqlite3_stmt *s = NULL;
 
-    if (store_prepare(sel->st, &s, "SELECT count(*) FROM temp.export_selected",
-                      err) != 0)
+    if (store_prepare(sel->st, &s, sql, err) != 0)
         return -1;
+    bind_text_or_null(s, 1, json);
     if (sqlite3_step(s) == SQLITE_ROW)
-        sel->partial_count = sqlite3_column_int64(s, 0);
+        *n = sqlite3_column_int64(s, 0);
     sqlite3_finalize(s);
     return 0;
+}
+
+static int count_selected(struct select *sel, int64_t *n, struct sp_err *err)
+{
+    return count(sel, "SELECT count(*) FROM temp.export_selected", NULL, n,
+                 err);
+}
+
+/* --only keys: how many distinct ones were given, and how many of them
+ * are row spans of the workspace. */
+static int select_keys(struct select *sel, struct sp_err *err)
+{
+    const char *keys = sel->req->keys_json;
+
+    if (!keys)
+        return 0;
+    if (fill_temp(sel, SQL_SELECT_KEYS, keys, err) != 0 ||
+        count(sel, "SELECT count(DISTINCT lower(value)) FROM json_each(?1)",
+              keys, &sel->keys_given, err) != 0)
+        return -1;
+    return count_selected(sel, &sel->keys_found, err);
 }
 
 static int resolve_selection(struct select *sel, struct sp_err *err)
@@ -174,13 +198,12 @@ static int resolve_selection(struct select *sel, struct sp_err *err)
         return -1;
     if (req->mode != EXPORT_PARTIAL)
         return 0;
-    if (req->keys_json &&
-        fill_temp(sel, SQL_SELECT_KEYS, req->keys_json, err) != 0)
+    if (select_keys(sel, err) != 0)
         return -1;
     if (req->conversations_json && fill_temp(sel, SQL_SELECT_CONVERSATIONS,
                                              req->conversations_json, err) != 0)
         return -1;
-    return count_selected(sel, err);
+    return count_selected(sel, &sel->partial_count, err);
 }
 
 static const char *page_sql_for(const struct export_request *req)
@@ -251,6 +274,13 @@ void select_close(struct select *sel)
 int64_t select_partial_count(const struct select *sel)
 {
     return sel->partial_count;
+}
+
+void select_partial_keys(const struct select *sel, int64_t *given,
+                         int64_t *found)
+{
+    *given = sel->keys_given;
+    *found = sel->keys_found;
 }
 
 const char *select_page_sql(const struct select *sel)

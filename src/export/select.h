@@ -22,6 +22,11 @@ void select_close(struct select *sel);
  * before the filters (the sync threshold of export.md §9). */
 int64_t select_partial_count(const struct select *sel);
 
+/* PARTIAL only: how many distinct --only keys were given, and how many of
+ * them are row spans of the workspace (the others are not found). */
+void select_partial_keys(const struct select *sel, int64_t *given,
+                         int64_t *found);
+
 /* Fills page->rows with the next page; sets page->n_rows (0 at the end). */
 int select_next_page(struct select *sel, struct page *page, struct sp_err *err);
 

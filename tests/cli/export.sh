@@ -92,6 +92,51 @@ expect_exit 0 "--json summary" sp --json export --all --wait -o "$T/j.csv"
 expect_grep '"rows":13,"considered":17,"skipped":{"no_completion":1,"no_metadata":1,"not_completion_metadata":0,"empty_output":2},"warnings":0' \
     "$T/stdout" "the summary counts rows, considered, skips by reason"
 
+# The text summary on stderr counts the row spans considered and skipped,
+# by the reasons of the --json summary; with no row, one line says why.
+expect_exit 0 "--wait text summary" sp export --all --wait -o "$T/t.csv"
+expect_grep "ready: 13 rows, .*; 17 prompt spans considered, 4 skipped (no_completion 1, no_metadata 1, empty_output 2), 0 warnings\$" \
+    "$T/stderr" "the --wait summary says how many spans were skipped and why"
+if grep -q "no rows" "$T/stderr"; then fail "a hint for an export with rows"; fi
+ok "no hint when rows were written"
+NOKEY=00000000000000000000000000000001:0000000000000001
+expect_exit 0 "an --only key that is not in the store" \
+    sp export --only "$NOKEY" -o "$T/nokey.csv"
+expect_grep "^exported 0 rows to $T/nokey.csv: 0 prompt spans considered, 0 skipped, 0 warnings\$" \
+    "$T/stderr" "the sync summary counts what was considered"
+expect_grep "^no rows: 1 of the 1 key given is not a prompt span of workspace 1 (not found)\$" \
+    "$T/stderr" "the hint says how many keys were not found"
+expect_exit 0 "keys that are not in the store, to stdout" \
+    sp export --only "$NOKEY" --only "${NOKEY%1}2"
+expect_grep "^no rows: 2 of the 2 keys given are not prompt spans of workspace 1 (not found)\$" \
+    "$T/stderr" "the hint goes to stderr on the sync route to stdout too"
+expect_exit 0 "an unknown --workspace" \
+    sp export --workspace 99 --all --wait -o "$T/ws99.csv"
+expect_grep ": no rows: no prompt span matched the filters: workspace 99\$" \
+    "$T/stderr" "the hint names the workspace"
+expect_exit 0 "an unknown --document" sp export --all --wait \
+    --document 00000000-0000-4000-8000-000000000000 --from 2026-01-01 \
+    -o "$T/nodoc.csv"
+expect_grep "no prompt span matched the filters: workspace 1, --document 00000000-0000-4000-8000-000000000000, --from 2026-01-01T00:00:00.000000000Z\$" \
+    "$T/stderr" "the hint names every filter given"
+expect_exit 0 "a selected key outside --from/--to" \
+    sp export --only "$(head -1 "$T/prompts")" --from 2099-01-01
+expect_grep "^no rows: the 1 selected prompt span does not pass the filters: workspace 1, --from 2099" \
+    "$T/stderr" "the hint says the filters left the selection out"
+LONE=$(q "SELECT p.trace_id || ':' || p.id FROM spans p WHERE p.type = 'prompt'
+    AND NOT EXISTS (SELECT 1 FROM spans c WHERE c.trace_id = p.trace_id
+    AND c.type = 'completion') LIMIT 1")
+expect_exit 0 "a prompt span with no completion" sp export --only "$LONE"
+expect_grep "^exported 0 rows to standard output: 1 prompt span considered, 1 skipped (no_completion 1), 0 warnings\$" \
+    "$T/stderr" "the skip is counted by reason"
+expect_grep "^no rows: every one of the 1 prompt spans considered was skipped: none has a completion span under it\$" \
+    "$T/stderr" "the hint says why every span was skipped"
+expect_exit 0 "--quiet" sp --quiet export --only "$NOKEY" -o "$T/quiet.csv"
+expect_eq "" "$(cat "$T/stderr")" "--quiet prints no summary and no hint"
+expect_exit 0 "--quiet --wait" sp --quiet export --workspace 99 --all --wait \
+    -o "$T/quiet.csv"
+expect_eq "" "$(cat "$T/stderr")" "--quiet --wait prints no summary and no hint"
+
 # CSV options.
 expect_exit 0 "--option bom" sp export --all --wait --option bom -o "$T/bom.csv"
 expect_eq "efbbbf" "$(head -c 3 "$T/bom.csv" | od -An -tx1 | tr -d ' \n')" \
@@ -160,6 +205,16 @@ expect_exit 2 "-o '$T' for an export job is refused before it is queued" \
     sp export --workspace 1 --all -o "$T"
 expect_eq 0 "$(q "SELECT count(*) FROM exports WHERE path = '$T'")" \
     "no export record for a refused target"
+expect_grep "give a file name in it, e.g. -o $T/export.csv\$" "$T/stderr" \
+    "-o DIR for an export job suggests a file in DIR, not -o -"
+expect_exit 2 "-o DIR/ for an NDJSON export job is refused" \
+    sp export --workspace 1 --all --format ndjson -o "$T/"
+expect_grep "e.g. -o $T/export.ndjson\$" "$T/stderr" \
+    "the suggested file has the format's extension"
+expect_exit 2 "-o DIR for an export written at once is refused" \
+    sp export --workspace 1 --only "$K" -o "$T"
+expect_grep "e.g. -o $T/export.csv, or -o - for standard output" \
+    "$T/stderr" "-o - is suggested only when the export is written at once"
 [ -p "$T/fifo" ] || fail "the FIFO was replaced"
 ok "the FIFO is still a FIFO"
 expect_eq ok "$(q 'PRAGMA integrity_check')" "the store is still a store"
@@ -201,4 +256,54 @@ expect_exit 0 "its export to CSV" sp export --workspace 7 \
 "$PYTHON3" -c 'import sys; open(sys.argv[1], "rb").read().decode("utf-8", "strict")' \
     "$T/stdout" || fail "the CSV is not UTF-8"
 ok "the CSV is strict UTF-8 too"
+# A $SPANPORT_CONFIG that names no file is an error wherever the config
+# is needed: when an export asks for a notice, and when a worker sends it.
+printf '{"smtp": {"url": "smtp://127.0.0.1:9", "from": "a@example.org"}}\n' \
+    >"$T/config.json"
+expect_exit 2 "--notify with a missing \$SPANPORT_CONFIG" env \
+    SPANPORT_CONFIG="$T/nope.json" "$SPANPORT" export --workspace 1 --all \
+    --notify smtp:me@example.org
+expect_grep "SPANPORT_CONFIG=$T/nope.json: No such file" "$T/stderr" \
+    "the error names the variable and the path"
+expect_exit 0 "an export with a notice is queued" env \
+    SPANPORT_CONFIG="$T/config.json" "$SPANPORT" export --workspace 1 --all \
+    --notify smtp:me@example.org -o "$T/notified.csv"
+expect_exit 2 "a worker with a missing \$SPANPORT_CONFIG" env \
+    SPANPORT_CONFIG="$T/nope.json" "$SPANPORT" worker --drain
+expect_grep "SPANPORT_CONFIG=$T/nope.json: No such file" "$T/stderr" \
+    "the worker names the variable and the path"
+expect_eq pending "$(q "SELECT state FROM deliveries")" \
+    "the notice waits for a readable config"
+q "DELETE FROM jobs; DELETE FROM deliveries"
+# A bad --notify target names the bad byte, in printable form, and where
+# it is: an address ends at its first @, so a line break after it is in
+# the domain even when another @ follows.
+CRLF=$(printf '\r\nBcc: x@evil.org')
+printf '{"smtp": {"url": "smtp://127.0.0.1:9", "from": "a@example.org"},
+ "webhook": {"secret": "whsec_MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="}}\n' \
+    >"$T/config.json"
+chmod 600 "$T/config.json"
+expect_exit 2 "an smtp target with CR LF after the @" env \
+    SPANPORT_CONFIG="$T/config.json" "$SPANPORT" export --workspace 1 --all \
+    --notify "smtp:me@example.org$CRLF"
+expect_grep 'has \\r at byte 15, in the domain after the @' "$T/stderr" \
+    "the smtp refusal names CR and says it is after the @"
+expect_eq 1 "$(wc -l <"$T/stderr")" "the refusal is one line"
+expect_grep '^spanport: --notify smtp:me@example.org\\r\\nBcc: x@evil.org: ' \
+    "$T/stderr" "the --notify value is shown with escapes"
+expect_exit 2 "an smtp target with a space before the @" env \
+    SPANPORT_CONFIG="$T/config.json" "$SPANPORT" export --workspace 1 --all \
+    --notify "smtp:m e@example.org"
+expect_grep 'has a space at byte 2, in the name before the @' "$T/stderr" \
+    "the smtp refusal names the space before the @"
+expect_exit 2 "a webhook target with CR LF in the host" env \
+    SPANPORT_CONFIG="$T/config.json" "$SPANPORT" export --workspace 1 --all \
+    --notify "webhook:https://example.org$CRLF/x"
+expect_grep 'has \\r at byte 20, in the host, after the //' "$T/stderr" \
+    "the webhook refusal names CR and says it is in the host"
+expect_exit 2 "a webhook target with a space in the path" env \
+    SPANPORT_CONFIG="$T/config.json" "$SPANPORT" export --workspace 1 --all \
+    --notify "webhook:https://example.org/a b"
+expect_grep 'has a space at byte 22, in the path' "$T/stderr" \
+    "the webhook refusal names the space in the path"
 done_testing

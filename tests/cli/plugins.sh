@@ -57,4 +57,19 @@ expect_grep "^refused .*badabi.so: built for plugin ABI 2" "$T/stdout" \
     "plugins list says why badabi was refused"
 expect_exit 0 "plugins list --json" sp --json plugins list
 expect_grep '"name":"oldabi","kind":"output"' "$T/stdout" "json listing"
+if grep -q "no output or notifier plugin found" "$T/stdout"; then
+    fail "plugins list said none was found beside csv"
+fi
+ok "no 'none found' line when plugins are found"
+
+# No plugin anywhere on the path: say so, and how to point at some.
+mkdir "$T/none"
+expect_exit 0 "plugins list with no plugin found" \
+    env SPANPORT_PLUGIN_PATH="$T/none" "$SPANPORT" plugins list
+expect_grep "^no output or notifier plugin found: set SPANPORT_PLUGIN_PATH to the directory" \
+    "$T/stdout" "plugins list says none was found and what to set"
+expect_exit 5 "export --format csv with no plugin found" \
+    env SPANPORT_PLUGIN_PATH="$T/none" "$SPANPORT" export --all --format csv
+expect_grep 'no output plugin "csv" in the plugin path '"$T/none"':.*SPANPORT_PLUGIN_PATH=DIR adds a directory' \
+    "$T/stderr" "the export names the plugin, the path and what to set"
 done_testing

@@ -91,8 +91,13 @@ smtp_check_refuses_targets_that_are_not_one_plain_address(void **state)
     }
     assert_string_equal(
         nfx_check(fx, fx->smtp, "ann@example.org\r\nBcc: x@y.org", cfg).err,
-        "smtp: target address ann@example.org??Bcc: x@y.org has a character "
-        "before the @ that needs quoting or SMTPUTF8 (neither is "
+        "smtp: target address ann@example.org\\r\\nBcc: x@y.org has \\r at "
+        "byte 16, in the domain after the @: a domain is letters, digits, "
+        "'-' and '.'");
+    assert_string_equal(
+        nfx_check(fx, fx->smtp, "a nn@example.org", cfg).err,
+        "smtp: target address a nn@example.org has a space at byte 2, in the "
+        "name before the @: it needs quoting or SMTPUTF8 (neither is "
         "supported)");
 }
 
