@@ -194,8 +194,12 @@ int span_queue_start(struct span_queue **out, span_queue_put_fn put, void *arg,
     return 0;
 }
 
+/* Waits for room. The thread may be asleep waiting for a full batch that
+ * the byte limit will never let gather: wake it first. */
 static void wait_to_push(struct span_queue *q)
 {
+    if (q->taker_waits)
+        pthread_cond_signal(&q->can_take);
     q->pusher_waits = 1;
     pthread_cond_wait(&q->can_push, &q->mu);
     q->pusher_waits = 0;
@@ -228,7 +232,8 @@ int span_queue_push(struct span_queue *q, const struct sp_span *s,
     pthread_mutex_lock(&q->mu);
     q->n++;
     q->bytes += bytes;
-    if (q->taker_waits && q->n >= WAKE_BATCH)
+    if (q->taker_waits &&
+        (q->n >= WAKE_BATCH || q->bytes >= QUEUE_MAX_BYTES / 2))
         pthread_cond_signal(&q->can_take);
     pthread_mutex_unlock(&q->mu);
     return 0;

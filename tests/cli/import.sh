@@ -304,6 +304,21 @@ expect_eq "ok wal 6" "$("$SQLITE3" "$NEW" 'PRAGMA integrity_check' \
     'index' AND tbl_name = 'spans'" | tr '\n' ' ' | sed 's/ $//')" \
     "after a bulk load the store is whole, in WAL mode, with its 6 indexes"
 
+# Records of megabytes: a few of them fill the queue between the reader and
+# the store's thread by their bytes alone, long before its batch of spans.
+"$PYTHON3" -c 'import json
+for i in range(7):
+    print(json.dumps({"id": "%016x" % (i + 1), "trace_id": "ab" * 16,
+        "workspace_id": 1, "type": "completion",
+        "started_at": "2026-01-15 10:00:00",
+        "metadata": {"type": "completion",
+            "input": [{"role": "user", "content": "a" * 2000000}]}}))' \
+    >"$T/large.ndjson"
+expect_exit 0 "seven records of 2 MB import, and in time" \
+    timeout 60 "$SPANPORT" --db "$T/large.db" import "$T/large.ndjson"
+expect_eq 7 "$("$SQLITE3" "$T/large.db" 'SELECT count(*) FROM span_metadata')" \
+    "every large record is stored with its metadata"
+
 q 'PRAGMA user_version = 99'
 expect_exit 4 "a store from a newer spanport is refused" sp stats
 expect_grep "newer spanport (store schema 99, this spanport knows up to 2)" \
