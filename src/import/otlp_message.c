@@ -207,7 +207,7 @@ static void msg_add_indexed(struct msg_ctx *c, const cJSON *a, const char *key)
 {
     size_t klen = strlen(key);
     cJSON *root = cJSON_CreateObject();
-    const cJSON *kv, *m, *inner;
+    const cJSON *kv, *m;
     char *path;
 
     if (!root) {
@@ -230,11 +230,14 @@ static void msg_add_indexed(struct msg_ctx *c, const cJSON *a, const char *key)
     }
     cJSON_ArrayForEach(m, root)
     {
-        inner = GET(m, "message"); /* OpenInference: N.message.role */
-        if (cJSON_IsObject(inner))
-            m = inner;
-        if (msg_is_message(m) || GET(m, "tool_calls"))
-            msg_add(c, m);
+        /* OpenInference nests one level more: N.message.role. Not m =
+         * inner: m is the loop's cursor, and inner has no next. */
+        const cJSON *msg = GET(m, "message");
+
+        if (!cJSON_IsObject(msg))
+            msg = m;
+        if (msg_is_message(msg) || GET(msg, "tool_calls"))
+            msg_add(c, msg);
     }
     cJSON_Delete(root);
 }

@@ -120,6 +120,27 @@ static void openllmetry_indexed_messages_are_read_in_index_order(void **state)
     assert_string_equal(fx_col(f, "type", "b200000000000002"), "embedding");
 }
 
+/* Every indexed message, not the first alone: N.message.* is one level
+ * deeper than gen_ai.prompt.N.* (a second span of the same fixture). */
+static void openinference_keeps_every_indexed_message(void **state)
+{
+    struct fx *f = *state;
+    const char *id = "c300000000000005";
+
+    assert_int_equal(
+        fx_import_fixture(f, "otlp/openinference.ndjson", IMPORT_OTLP, 0), 0);
+    assert_string_equal(
+        fx_meta(f, id, "$.input"),
+        "[{\"role\":\"system\",\"content\":[{\"type\":\"text\",\"text\":"
+        "\"You are terse.\"}]},{\"role\":\"user\",\"content\":[{\"type\":"
+        "\"text\",\"text\":\"Capital of France?\"}]}]");
+    assert_string_equal(
+        fx_meta(f, id, "$.output"),
+        "[{\"role\":\"assistant\",\"content\":[{\"type\":\"text\",\"text\":"
+        "\"Let me think.\"}]},{\"role\":\"assistant\",\"content\":[{\"type\":"
+        "\"text\",\"text\":\"Paris.\"}]}]");
+}
+
 static void openinference_messages_tokens_and_cost(void **state)
 {
     struct fx *f = *state;
@@ -493,6 +514,7 @@ int main(void)
         T(genai_operation_names_give_embedding_and_tool),
         T(openllmetry_indexed_messages_are_read_in_index_order),
         T(openinference_messages_tokens_and_cost),
+        T(openinference_keeps_every_indexed_message),
         T(legacy_llm_prompts_and_completions_are_read),
         T(openai_message_shapes_become_promptl),
         T(anthropic_message_shapes_become_promptl),
