@@ -104,6 +104,7 @@ const char *otlp_span_type(const cJSON *a)
             return rules[k][2];
     }
     if (lat_truthy(GET(a, "gen_ai.system.instructions")) ||
+        lat_truthy(GET(a, "gen_ai.system_instructions")) ||
         lat_truthy(GET(a, "gen_ai.input.messages")) ||
         lat_truthy(GET(a, "gen_ai.output.messages")))
         return "completion";

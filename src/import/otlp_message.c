@@ -395,15 +395,34 @@ static cJSON *msg_first(struct msg_ctx *c, const struct msg_source *srcs,
     return c->out;
 }
 
-/* gen_ai.system.instructions (parts, or text) | gen_ai.request.system. */
+/* The first given of gen_ai.system.instructions, gen_ai.system_instructions
+ * (OpenTelemetry's registry spells it so), gen_ai.request.system. */
+static const char *const SYSTEM_KEYS[] = {
+    "gen_ai.system.instructions",
+    "gen_ai.system_instructions",
+    "gen_ai.request.system",
+};
+
+static const cJSON *system_instructions(const cJSON *a)
+{
+    const cJSON *v = NULL;
+    size_t i;
+
+    for (i = 0; i < sizeof(SYSTEM_KEYS) / sizeof(SYSTEM_KEYS[0]); i++) {
+        v = GET(a, SYSTEM_KEYS[i]);
+        if (v && !(cJSON_IsString(v) && !v->valuestring[0]))
+            return v;
+    }
+    return v;
+}
+
+/* The system instructions: parts, or text. */
 static void msg_add_system(struct msg_ctx *c, const cJSON *a)
 {
-    const cJSON *v = GET(a, "gen_ai.system.instructions");
+    const cJSON *v = system_instructions(a);
     cJSON *parsed = NULL, *msg = cJSON_CreateObject();
     int too_deep;
 
-    if (!v || (cJSON_IsString(v) && !v->valuestring[0]))
-        v = GET(a, "gen_ai.request.system");
     if (cJSON_IsString(v)) {
         parsed =
             otlp_json_parse(v->valuestring, strlen(v->valuestring), &too_deep);

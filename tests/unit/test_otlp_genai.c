@@ -288,6 +288,33 @@ static void vercel_wrappers_are_unknown_and_tool_calls_are_tools(void **state)
     assert_string_equal(fx_col(f, "type", "d400000000000004"), "embedding");
 }
 
+/* OpenTelemetry's registry spells it gen_ai.system_instructions; the
+ * system message comes first, and the attribute alone marks a completion. */
+static void system_instructions_in_either_spelling_come_first(void **state)
+{
+    struct fx *f = *state;
+
+    assert_int_equal(
+        fx_import_text(
+            f, "sys.ndjson", IMPORT_OTLP,
+            "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"traceId\":"
+            "\"f1000000000000000000000000000001\",\"spanId\":"
+            "\"f100000000000001\",\"name\":\"chat\",\"startTimeUnixNano\":"
+            "\"1768471200000000000\",\"attributes\":[{\"key\":"
+            "\"gen_ai.system_instructions\",\"value\":{\"stringValue\":"
+            "\"Be brief.\"}},{\"key\":\"gen_ai.input.messages\",\"value\":"
+            "{\"stringValue\":\"[{\\\"role\\\":\\\"user\\\",\\\"parts\\\":"
+            "[{\\\"type\\\":\\\"text\\\",\\\"content\\\":\\\"Hi\\\"}]}]\"}}"
+            "]}]}]}]}\n"),
+        0);
+    assert_string_equal(fx_col(f, "type", "f100000000000001"), "completion");
+    assert_string_equal(
+        fx_meta(f, "f100000000000001", "$.input"),
+        "[{\"role\":\"system\",\"content\":[{\"type\":\"text\",\"text\":"
+        "\"Be brief.\"}]},{\"role\":\"user\",\"content\":[{\"type\":"
+        "\"text\",\"text\":\"Hi\"}]}]");
+}
+
 static void gen_ai_prompt_holds_json_messages_or_plain_text(void **state)
 {
     struct fx *f = *state;
@@ -522,6 +549,7 @@ int main(void)
         T(vercel_response_parts_combine_into_one_message),
         T(vercel_wrappers_are_unknown_and_tool_calls_are_tools),
         T(gen_ai_prompt_holds_json_messages_or_plain_text),
+        T(system_instructions_in_either_spelling_come_first),
         T(a_json_scalar_is_text_and_json_without_messages_is_ignored),
         T(empty_messages_are_dropped_but_white_space_is_kept),
         T(markers_alone_make_a_completion_without_model),
