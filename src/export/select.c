@@ -378,3 +378,26 @@ int select_default_workspace(struct store *st, int64_t *ws, struct sp_err *err)
                           list, n > 10 ? ", ..." : "");
     return 0;
 }
+
+static const char SQL_HAS_PROMPTS[] =
+    "SELECT EXISTS (SELECT 1 FROM spans WHERE workspace_id = ?1"
+    " AND type = 'prompt') OR NOT EXISTS (SELECT 1 FROM spans"
+    " WHERE workspace_id = ?1)";
+
+int select_has_prompt_spans(struct store *st, int64_t ws, int *has,
+                            struct sp_err *err)
+{
+    sqlite3_stmt *s = NULL;
+    int rc;
+
+    if (store_prepare(st, &s, SQL_HAS_PROMPTS, err) != 0)
+        return -1;
+    sqlite3_bind_int64(s, 1, ws);
+    rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW)
+        *has = sqlite3_column_int(s, 0);
+    else
+        store_fail(st, err, "looking for prompt spans");
+    sqlite3_finalize(s);
+    return rc == SQLITE_ROW ? 0 : -1;
+}

@@ -39,4 +39,10 @@ const char *select_resolve_sql(int by_conversation);
 /* The workspace an export defaults to: the only one in the store (1 when
  * the store is empty). Several: SP_EUSAGE listing them. */
 int select_default_workspace(struct store *st, int64_t *ws, struct sp_err *err);
+
+/* Whether workspace ws holds a prompt span, or no span at all (then it
+ * is not the row source that is wrong); for the hint of an empty export.
+ * Sets *has to 0 or 1. */
+int select_has_prompt_spans(struct store *st, int64_t ws, int *has,
+                            struct sp_err *err);
 #endif

@@ -174,6 +174,27 @@ static int partial_hint(struct store *st, const struct export_request *req,
     return 0;
 }
 
+/* OpenTelemetry traces of other tools hold no prompt span: say so, and
+ * which row sources fit them. */
+static int no_prompts_hint(struct store *st, const struct export_request *req,
+                           char *out, size_t cap, struct sp_err *err)
+{
+    int has = 1;
+
+    if (req->rows != ROWS_PROMPT)
+        return 0;
+    if (select_has_prompt_spans(st, req->workspace_id, &has, err) != 0)
+        return -1;
+    if (!has)
+        append(out, cap,
+               "; workspace %lld holds no prompt span at all (traces "
+               "from other tools than Latitude have none): export them "
+               "with --rows trace (a row per root span) or --rows "
+               "completion (a row per LLM call)",
+               (long long)req->workspace_id);
+    return 0;
+}
+
 int summary_empty_hint(struct store *st, const struct export_request *req,
                        const struct export_stats *s, char *out, size_t cap,
                        struct sp_err *err)
@@ -189,5 +210,5 @@ int summary_empty_hint(struct store *st, const struct export_request *req,
         return partial_hint(st, req, out, cap, err);
     append(out, cap, "no rows: no %s matched the filters: ", row_noun(req));
     filters(req, out, cap);
-    return 0;
+    return no_prompts_hint(st, req, out, cap, err);
 }

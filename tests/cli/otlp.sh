@@ -84,6 +84,20 @@ expect_grep '"output":"It shipped."' "$T/rows.ndjson" \
 expect_grep '"input":"Be brief.\\n\\nWeather in Paris?' "$T/rows.ndjson" \
     "a GenAI completion exports its input"
 
+# Traces without prompt spans: the default export says which rows fit.
+expect_exit 0 "GenAI traces alone" sp --db "$T/noprompt.db" import \
+    --format otlp "$top_srcdir/tests/fixtures/otlp/genai-current.ndjson"
+expect_exit 0 "their default export (prompt rows) ends empty" \
+    sp --db "$T/noprompt.db" export --all --wait -o "$T/noprompt.csv"
+expect_grep "workspace 1 holds no prompt span at all.*--rows trace.*--rows completion" \
+    "$T/stderr" "the empty export names --rows trace and --rows completion"
+expect_exit 0 "an export of another workspace" sp --db "$T/noprompt.db" \
+    export --all --workspace 7 --wait -o "$T/ws7.csv"
+if grep -q "holds no prompt span" "$T/stderr"; then
+    fail "a workspace without any span gets no --rows hint"
+fi
+ok "a workspace without any span gets no --rows hint"
+
 # Files written by others: each imports, --strict, with its span count.
 CORPUS="$top_srcdir/../shared/corpus/otlp"
 [ -d "$CORPUS" ] || CORPUS=/work/shared/corpus/otlp
