@@ -129,7 +129,7 @@ static int requeue(struct store *st, const char *uuid, struct sp_err *err)
     if (store_begin(st, err) != 0)
         return -1;
     if (jobs_requeue(st, "export", uuid, err) != 0 ||
-        record_mark_state(st, uuid, "queued", err) != 0) {
+        record_requeue(st, uuid, err) != 0) {
         store_rollback(st);
         return -1;
     }

@@ -205,12 +205,13 @@ static int produce(struct store *st, struct worker *w, const struct job *job,
     int rc = -1;
 
     export_args_init(&a);
-    if (request_from_json(rec->request, &a, err) != 0 ||
-        plugin_open(&plugin, PLUGIN_OUTPUT, rec->format, err) != 0)
-        goto done;
+    /* Running, with its attempt counted, before anything can fail. */
     while (record_mark_running(st, rec->uuid, job->attempts, err) != 0)
         if (!keep_waiting(w, job, err, &r.told_busy))
             goto done;
+    if (request_from_json(rec->request, &a, err) != 0 ||
+        plugin_open(&plugin, PLUGIN_OUTPUT, rec->format, err) != 0)
+        goto done;
     out.plugin = plugin;
     out.options = a.options;
     out.n_options = a.n_options;

@@ -212,6 +212,20 @@ int record_mark_state(struct store *st, const char *uuid, const char *state,
     return step_once(st, s, "changing the export's state", err);
 }
 
+int record_requeue(struct store *st, const char *uuid, struct sp_err *err)
+{
+    sqlite3_stmt *s;
+
+    if (store_prepare(st, &s,
+                      "UPDATE exports SET state = 'queued', error = NULL,"
+                      " attempts = 0, started_at_ns = NULL,"
+                      " finished_at_ns = NULL WHERE uuid = ?1",
+                      err) != 0)
+        return -1;
+    sqlite3_bind_text(s, 1, uuid, -1, SQLITE_STATIC);
+    return step_once(st, s, "queueing the export again", err);
+}
+
 int record_current_cutoff(struct store *st, int64_t *seq, struct sp_err *err)
 {
     sqlite3_stmt *s;

@@ -50,6 +50,9 @@ int record_cancel(struct store *st, const char *uuid, struct sp_err *err);
 
 int record_mark_state(struct store *st, const char *uuid, const char *state,
                       struct sp_err *err);
+/* `exports retry`: queued afresh; the last run's error, attempts and times
+ * go, its counts stay until the next run replaces them. */
+int record_requeue(struct store *st, const char *uuid, struct sp_err *err);
 
 /* The import seq an export made now may see: the newest import so far. */
 int record_current_cutoff(struct store *st, int64_t *seq, struct sp_err *err);

@@ -37,6 +37,8 @@ expect_grep "will be retried (attempt 1 of 3)" "$T/stderr" \
 expect_eq failed "$(state "$bad")" "after three attempts the export is failed"
 expect_eq 3 "$(q "SELECT attempts FROM jobs WHERE ref = '$bad'")" \
     "the job ran exactly three attempts"
+expect_eq 3 "$(q "SELECT attempts FROM exports WHERE uuid = '$bad'")" \
+    "its record counts the three attempts"
 expect_exit 0 "exports show" sp exports show "$bad"
 expect_grep "error .*no/such/dir/x.csv: cannot create the output" \
     "$T/stdout" "show says why the export failed"
@@ -68,6 +70,9 @@ expect_exit 2 "retry refuses a queued export" sp exports retry "$b2"
 # Retry: a failed export goes back to the queue with fresh attempts.
 mkdir -p "$T/no/such/dir"
 expect_exit 0 "exports retry" sp exports retry "$bad"
+expect_eq "queued||0||" "$(q "SELECT state, error, attempts, started_at_ns,
+    finished_at_ns FROM exports WHERE uuid = '$bad'" | tr -d '\n')" \
+    "retry clears the last run's error, attempts and times"
 # (the same drain runs the last attempt of $b2, which fails: exit 1)
 expect_exit 1 "the retried export runs" sp worker --drain
 expect_grep "^spanport: worker: 1 job ended failed: export $b2;" "$T/stderr" \
@@ -237,4 +242,13 @@ expect_exit 0 "an export requested after the import" \
 before_rows=$(q "SELECT rows FROM exports WHERE uuid = '$co'")
 expect_grep "\"rows\":$((before_rows + 3))," "$T/stdout" \
     "an export requested after the import sees the three new rows"
+# No plugin where the worker looks: each attempt still counts in the record.
+expect_exit 0 "an NDJSON export is queued" \
+    sp export --all --format ndjson -o "$T/noplugin.ndjson"
+np=$(cat "$T/stdout")
+mkdir -p "$T/empty-plugin-dir"
+expect_exit 1 "a worker without its plugin fails it" \
+    env SPANPORT_PLUGIN_PATH="$T/empty-plugin-dir" "$SPANPORT" worker --drain
+expect_eq "failed 3" "$(q "SELECT state || ' ' || attempts FROM exports
+    WHERE uuid = '$np'")" "the record counts the attempts a missing plugin failed"
 done_testing
