@@ -176,6 +176,9 @@ static char *absolute(const char *path)
 
     if (path[0] == '/')
         return strdup(path);
+    while (path[0] == '.' && path[1] == '/') /* cwd/./x reads as cwd/x */
+        for (path += 2; path[0] == '/'; path++)
+            ;
     cwd = getcwd(NULL, 0);
     if (!cwd)
         return NULL;

@@ -28,6 +28,13 @@ echo "$uuid" | grep -Eq '^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}
 ok "async export prints its UUID"
 expect_same "$top_srcdir/tests/golden/sample-all.csv" \
     "$T/exports/$uuid.csv" "the async file lands in exports/<uuid>.csv"
+# A store named relative to the working directory: its path, without "./".
+(cd "$T" && "$SPANPORT" --db store.db export --all) >"$T/stdout"
+rel=$(cat "$T/stdout")
+expect_eq "$(cd "$T" && pwd -P)/exports/$rel.csv" \
+    "$(q "SELECT path FROM exports WHERE uuid = '$rel'")" \
+    "a store in the working directory gives a clean absolute path"
+expect_exit 0 "that export is cancelled" sp exports cancel "$rel"
 
 # The same selection through both routes gives the same bytes: 25 keys by
 # --only (sync) and everything else excluded (async).
