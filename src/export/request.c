@@ -98,6 +98,19 @@ static int parse_i64(const char *opt, const char *v, int64_t *out,
     return 0;
 }
 
+/* Workspace, project and test deployment ids: Latitude's serials, from 1
+ * (import --workspace takes the same). */
+static int parse_id(const char *opt, const char *v, int64_t *out,
+                    struct sp_err *err)
+{
+    if (parse_i64(opt, v, out, err) != 0)
+        return -1;
+    if (*out < 1)
+        return sp_err_set(err, SP_EUSAGE,
+                          "%s \"%.60s\" is not a positive integer", opt, v);
+    return 0;
+}
+
 static int parse_time(const char *opt, const char *v, int flags, int64_t *ns,
                       struct sp_err *err)
 {
@@ -137,7 +150,7 @@ static int add_test_deployment(struct export_args *a, const char *v,
 {
     int64_t n;
 
-    if (parse_i64("--test-deployment", v, &n, err) != 0)
+    if (parse_id("--test-deployment", v, &n, err) != 0)
         return -1;
     return cJSON_AddItemToArray(a->test_deployments,
                                 cJSON_CreateNumber((double)n))
@@ -200,10 +213,10 @@ int export_args_add(struct export_args *a, int code, const char *v,
     switch (code) {
     case 'W':
         a->has_workspace = 1;
-        return parse_i64("--workspace", v, &a->req.workspace_id, err);
+        return parse_id("--workspace", v, &a->req.workspace_id, err);
     case 'P':
         a->req.has_project = 1;
-        return parse_i64("--project", v, &a->req.project_id, err);
+        return parse_id("--project", v, &a->req.project_id, err);
     case 'D': return set_document(a, v, err);
     case 'c': return add_uuid(a->commits, "--commit", v, err);
     case 'e': return add_uuid(a->experiments, "--experiment", v, err);

@@ -69,6 +69,13 @@ expect_exit 2 "--from after --to" \
     sp export --all --from 2026-02-01 --to 2026-01-01
 expect_exit 2 "a bad --rows" sp export --all --rows spans
 expect_exit 2 "a bad --commit" sp export --all --commit nope
+for opt in --workspace --project --test-deployment; do
+    for v in 0 -1; do
+        expect_exit 2 "$opt $v" sp export --all "$opt" "$v"
+        expect_grep "$opt \"$v\" is not a positive integer" "$T/stderr" \
+            "$opt $v is said not to be a positive id"
+    done
+done
 
 # Upper-case keys and UUIDs compare case-insensitively.
 K=$(echo "$k" | tr a-f A-F)
