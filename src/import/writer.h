@@ -49,7 +49,10 @@ int writer_new(struct writer **w, struct store *st, struct sp_err *err);
 void writer_free(struct writer *w);
 
 /* One transaction per file: begin, put..., then commit or rollback. The
- * file's path and format are recorded in the store's import log. */
+ * file's path and format are recorded in the store's import log. In
+ * between, the puts run on a thread of the writer's: nothing else may use
+ * the store's connection (opened without SQLite's mutexes) until commit,
+ * rollback or writer_counts, which waits for that thread. */
 int writer_begin(struct writer *w, const char *path, const char *format,
                  struct sp_err *err);
 /* Checks s and queues a copy for the store; a store failure shows at a
