@@ -9,17 +9,6 @@ sp import "$top_srcdir/data/sample.ndjson" 2>/dev/null
 integrity() { expect_eq ok "$(q 'PRAGMA integrity_check')" "$1"; }
 state() { q "SELECT state FROM exports WHERE uuid = '$1'"; }
 
-# wait_for_temp NAME WHAT: waits until an export has begun writing
-# $T/NAME.csv (its temporary file exists); fails with WHAT after 20 s.
-wait_for_temp() {
-    i=0
-    while ! ls "$T/.$1.csv.tmp-"* >/dev/null 2>&1; do
-        i=$((i + 1))
-        [ $i -lt 2000 ] || fail "$2"
-        sleep 0.01
-    done
-}
-
 # A job that fails three times ends failed, with its error: its
 # directory is removed after the export is requested (a missing one is
 # refused at once).

@@ -69,3 +69,14 @@ q() { "$SQLITE3" "$DB" "$@"; }
 done_testing() {
     echo "$TEST_NAME: $N_CHECKS checks passed"
 }
+
+# wait_for_temp NAME WHAT: waits until an export has begun writing
+# $T/NAME.csv (its temporary file exists); fails with WHAT after 20 s.
+wait_for_temp() {
+    i=0
+    while ! ls "$T/.$1.csv.tmp-"* >/dev/null 2>&1; do
+        i=$((i + 1))
+        [ $i -lt 2000 ] || fail "$2"
+        sleep 0.01
+    done
+}

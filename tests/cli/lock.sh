@@ -74,12 +74,7 @@ long=$(cat "$T/stdout")
 SPANPORT_LEASE_SECONDS=1 SPANPORT_LOCK_TIMEOUT=0.2 \
     "$SPANPORT" worker --once 2>"$T/worker.log" &
 worker=$!
-i=0
-while ! ls "$T/.long.csv.tmp-"* >/dev/null 2>&1; do
-    i=$((i + 1))
-    [ $i -lt 2000 ] || fail "the worker never started writing"
-    sleep 0.01
-done
+wait_for_temp long "the worker never started writing"
 hold_lock 2
 wait "$worker" || fail "the worker died of the lock: $(cat "$T/worker.log")"
 ok "a worker whose store is locked mid-export lives on"
